@@ -1,0 +1,123 @@
+/**
+ * The contract between the `BenchmarkHarness` construct (which deploys Job templates) and the
+ * `mesh-bench` CLI (which instantiates them and harvests results). Both sides import these
+ * constants; nothing else may spell them out.
+ */
+
+/** The three arms of the benchmark. The wire strings appear in labels and file names. */
+export enum BenchmarkMode {
+  /** No mesh: plain Kubernetes networking. */
+  BASELINE = 'baseline',
+  /** Envoy sidecar injected into every pod. */
+  SIDECAR = 'sidecar',
+  /** Ambient mode: ztunnel on each node, no sidecar. */
+  AMBIENT = 'ambient',
+}
+
+/** All modes, in their canonical order (baseline first: deltas are computed against it). */
+export const ALL_MODES: readonly BenchmarkMode[] = [BenchmarkMode.BASELINE, BenchmarkMode.SIDECAR, BenchmarkMode.AMBIENT];
+
+/** Labels every harness object carries. */
+export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
+export const PART_OF_VALUE = 'mesh-benchmark';
+/** Label carrying the mode (`baseline` | `sidecar` | `ambient`) on namespaces, pods, ConfigMaps and Jobs. */
+export const MODE_LABEL = 'mesh-bench/mode';
+/** Label on Jobs created by the CLI: the run id, round number and phase. */
+export const RUN_LABEL = 'mesh-bench/run';
+export const ROUND_LABEL = 'mesh-bench/round';
+export const PHASE_LABEL = 'mesh-bench/phase';
+
+/** Name of the ConfigMap holding the Job template, one per mode namespace. */
+export const JOB_TEMPLATE_CONFIGMAP = 'mesh-bench-job-template';
+/** ConfigMap data key: a batch/v1 Job manifest as JSON, with the placeholders below. */
+export const JOB_TEMPLATE_KEY = 'job.json';
+/** ConfigMap data key: {@link JobTemplateMeta} as JSON. */
+export const JOB_META_KEY = 'meta.json';
+
+/**
+ * Placeholders the CLI substitutes in the Job template (string replace on the JSON text).
+ * `${DURATION}` is a fortio duration such as `60s`; `${PHASE}` is `warmup` or `measure`.
+ */
+export const PLACEHOLDERS = {
+  jobName: '${JOB_NAME}',
+  runId: '${RUN_ID}',
+  round: '${ROUND}',
+  phase: '${PHASE}',
+  duration: '${DURATION}',
+} as const;
+
+/** Name of the load container (fortio load) and of the companion that prints the result. */
+export const LOAD_CONTAINER = 'fortio';
+export const RESULT_CONTAINER = 'result';
+
+/** The companion container prints the fortio JSON result between these two lines of its log. */
+export const RESULT_BEGIN_MARKER = '=====MESH-BENCH-RESULT-BEGIN=====';
+export const RESULT_END_MARKER = '=====MESH-BENCH-RESULT-END=====';
+
+/** What the harness knows at deploy time about one mode's load, stored beside the template. */
+export interface JobTemplateMeta {
+  readonly mode: BenchmarkMode;
+  readonly namespace: string;
+  /** URL the load generator targets, e.g. `http://echo.mesh-bench-ambient.svc.cluster.local:8080/echo?size=1024`. */
+  readonly targetUrl: string;
+  /** Requested total queries per second (fortio `-qps`). */
+  readonly qps: number;
+  /** Concurrent connections (fortio `-c`). */
+  readonly connections: number;
+  /** Measured phase duration, seconds. */
+  readonly durationSeconds: number;
+  /** Warm-up phase duration, seconds. */
+  readonly warmupSeconds: number;
+  /** Response payload size, bytes. */
+  readonly payloadBytes: number;
+  /** Pinned fortio image. */
+  readonly image: string;
+  /** Server replicas behind the Service. */
+  readonly serverReplicas: number;
+}
+
+/**
+ * Results directory layout written by `mesh-bench run` and read by `mesh-bench compare`:
+ *
+ * ```
+ * <dir>/metadata.json                       RunMetadata
+ * <dir>/rounds/<round>/<mode>.json          raw fortio JSON result of the measured phase
+ * <dir>/rounds/<round>/<mode>.resources.json ProxyResourceSamples
+ * ```
+ * Rounds are numbered from 1.
+ */
+export const RESULTS_METADATA_FILE = 'metadata.json';
+export const RESULTS_ROUNDS_DIR = 'rounds';
+
+export interface RunMetadata {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly seed: number;
+  readonly rounds: number;
+  readonly modes: readonly BenchmarkMode[];
+  /** Mode order actually used per round (seeded shuffle), index 0 = round 1. */
+  readonly order: readonly (readonly BenchmarkMode[])[];
+  readonly kubernetesVersion?: string;
+  readonly istioVersion?: string;
+  readonly templates: Readonly<Record<string, JobTemplateMeta>>;
+  /** Rounds/modes that failed, with the reason; compare reports them. */
+  readonly failures: readonly { round: number; mode: BenchmarkMode; reason: string }[];
+}
+
+/** Proxy CPU/memory samples for one mode in one round, from the kubelet summary API. */
+export interface ProxyResourceSamples {
+  readonly mode: BenchmarkMode;
+  readonly round: number;
+  /** One entry per sample per proxy container (sidecar `istio-proxy`, or `ztunnel` pods on involved nodes). */
+  readonly samples: readonly {
+    readonly time: string;
+    readonly pod: string;
+    readonly container: string;
+    readonly node: string;
+    /** CPU in millicores (from usageNanoCores). */
+    readonly cpuMillicores: number;
+    /** Working set memory in MiB. */
+    readonly memoryMiB: number;
+  }[];
+}

@@ -1,0 +1,265 @@
+import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamSessionContext } from '@cdktf/provider-aws/lib/data-aws-iam-session-context';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
+import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { invalid } from '../private/errors';
+import { validateClusterName, validateIntRange, validateRegion } from '../private/validate';
+import { IEksClusterRef } from './cluster-ref';
+import { EksNodeSecurity } from './eks-node-security';
+import { EksRoles } from './eks-roles';
+import { EksVpc } from './eks-vpc';
+
+/** EKS support policy for the cluster's Kubernetes version. */
+export enum EksSupportType {
+  /** Auto-upgrade when standard support ends. */
+  STANDARD = 'STANDARD',
+  /** Stay on the version through extended support (extra cost per cluster hour). */
+  EXTENDED = 'EXTENDED',
+}
+
+/** Capacity type of the managed node group. */
+export enum NodeCapacityType {
+  ON_DEMAND = 'ON_DEMAND',
+  SPOT = 'SPOT',
+}
+
+/** The EKS managed add-ons every cluster gets; `coredns` is created after the nodes. */
+export const EKS_MANAGED_ADDONS = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns'] as const;
+
+/** Options for a new EKS cluster, shared by {@link EksCluster} and `IstioAmbientCluster`. */
+export interface EksClusterOptions {
+  /** IPv4 CIDR of the new VPC. Ignored with `subnetIds`. @default '10.0.0.0/16' */
+  readonly vpcCidr?: string;
+  /** Availability zones of the new VPC (2–6). Ignored with `subnetIds`. @default 2 */
+  readonly availabilityZoneCount?: number;
+  /** One NAT gateway per AZ instead of one shared. @default false */
+  readonly natGatewayPerAz?: boolean;
+  /**
+   * Existing subnets (at least two, in different AZs) for the control plane and nodes, instead of a new VPC.
+   * Requires `vpcId`.
+   * @default - a new VPC is created
+   */
+  readonly subnetIds?: string[];
+  /** VPC of `subnetIds`. @default - the new VPC */
+  readonly vpcId?: string;
+  /** Instance types of the managed node group. @default ['m6i.large'] */
+  readonly nodeInstanceTypes?: string[];
+  /** Minimum nodes. @default 2 */
+  readonly nodeMinSize?: number;
+  /** Maximum nodes. @default 4 */
+  readonly nodeMaxSize?: number;
+  /** Desired nodes at creation. @default 3 */
+  readonly nodeDesiredSize?: number;
+  /** On-demand or spot nodes. @default NodeCapacityType.ON_DEMAND */
+  readonly nodeCapacityType?: NodeCapacityType;
+  /** EKS AMI type of the nodes. @default 'AL2023_x86_64_STANDARD' */
+  readonly nodeAmiType?: string;
+  /** Kubernetes labels on the nodes. @default - none */
+  readonly nodeLabels?: Record<string, string>;
+  /** Whether the API endpoint is reachable from the internet (Terraform must reach it). @default true */
+  readonly endpointPublicAccess?: boolean;
+  /** CIDRs allowed to the public endpoint. @default ['0.0.0.0/0'] */
+  readonly publicAccessCidrs?: string[];
+  /** More IAM principals (role/user ARNs) granted cluster admin through EKS access entries. @default - only the deployer */
+  readonly adminPrincipalArns?: string[];
+  /** Support policy for the Kubernetes version. @default EksSupportType.EXTENDED */
+  readonly supportType?: EksSupportType;
+  /** Tags for every AWS resource. @default - none */
+  readonly tags?: Record<string, string>;
+}
+
+/** Props of {@link EksCluster}. */
+export interface EksClusterProps extends EksClusterOptions {
+  /** EKS cluster name (1–100 characters). */
+  readonly clusterName: string;
+  /** AWS region code; must match the AWS provider's region. */
+  readonly region: string;
+  /** Kubernetes minor, e.g. `1.32`. Compatibility with Istio is checked by `IstioAmbientCluster`. */
+  readonly kubernetesVersion: string;
+  /** AWS provider for every resource. @default - the stack's default AWS provider */
+  readonly awsProvider?: TerraformProvider;
+}
+
+/**
+ * A new EKS cluster ready for an Istio ambient mesh: VPC (or your subnets), control plane with API
+ * authentication, IAM roles, OIDC provider, an access entry for the deployer, the EKS managed add-ons,
+ * a managed node group, and the node security-group rules Istio needs (15017, 15012 from the control
+ * plane; 15008 HBONE between nodes).
+ */
+export class EksCluster extends Construct implements IEksClusterRef {
+  public readonly clusterName: string;
+  public readonly region: string;
+  public readonly kubernetesVersion: string;
+  public readonly isNew = true;
+  public readonly awsProvider?: TerraformProvider;
+  public readonly cluster: EksClusterResource;
+  public readonly vpc?: EksVpc;
+  public readonly roles: EksRoles;
+  public readonly nodeSecurity: EksNodeSecurity;
+  public readonly nodeGroup: EksNodeGroup;
+  public readonly oidcProvider: IamOpenidConnectProvider;
+  public readonly addons: Record<string, EksAddon> = {};
+  public readonly deployerAccess: EksAccessPolicyAssociation;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    validateClusterName('clusterName', props.clusterName);
+    validateRegion('region', props.region);
+    if (props.subnetIds !== undefined && props.subnetIds.length < 2) {
+      throw invalid('subnetIds', 'must list at least two subnets in different availability zones', props.subnetIds);
+    }
+    if ((props.subnetIds === undefined) !== (props.vpcId === undefined)) {
+      throw invalid(props.subnetIds ? 'vpcId' : 'subnetIds', 'must be given together with the other of subnetIds/vpcId', props.subnetIds ? props.vpcId : props.subnetIds);
+    }
+    const minSize = props.nodeMinSize ?? 2;
+    const maxSize = props.nodeMaxSize ?? 4;
+    const desiredSize = props.nodeDesiredSize ?? 3;
+    validateIntRange('nodeMinSize', minSize, 1, 450);
+    validateIntRange('nodeMaxSize', maxSize, minSize, 450);
+    validateIntRange('nodeDesiredSize', desiredSize, minSize, maxSize);
+    const instanceTypes = props.nodeInstanceTypes ?? ['m6i.large'];
+    if (instanceTypes.length === 0) throw invalid('nodeInstanceTypes', 'must list at least one instance type', instanceTypes);
+
+    this.clusterName = props.clusterName;
+    this.region = props.region;
+    this.kubernetesVersion = props.kubernetesVersion;
+    this.awsProvider = props.awsProvider;
+    const provider = props.awsProvider;
+
+    let vpcId: string;
+    let controlPlaneSubnets: string[];
+    let nodeSubnets: string[];
+    if (props.subnetIds && props.vpcId) {
+      vpcId = props.vpcId;
+      controlPlaneSubnets = props.subnetIds;
+      nodeSubnets = props.subnetIds;
+    } else {
+      this.vpc = new EksVpc(this, 'Network', {
+        clusterName: props.clusterName, cidr: props.vpcCidr, availabilityZoneCount: props.availabilityZoneCount,
+        natGatewayPerAz: props.natGatewayPerAz, awsProvider: provider, tags: props.tags,
+      });
+      vpcId = this.vpc.vpc.id;
+      controlPlaneSubnets = this.vpc.privateSubnets.map((s) => s.id);
+      nodeSubnets = controlPlaneSubnets;
+    }
+
+    const partition = new DataAwsPartition(this, 'Partition', { provider });
+    this.roles = new EksRoles(this, 'Roles', { clusterName: props.clusterName, partition: partition.partition, awsProvider: provider, tags: props.tags });
+
+    this.cluster = new EksClusterResource(this, 'ControlPlane', {
+      provider,
+      name: props.clusterName,
+      version: props.kubernetesVersion,
+      roleArn: this.roles.clusterRole.arn,
+      vpcConfig: {
+        subnetIds: controlPlaneSubnets,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: props.endpointPublicAccess ?? true,
+        publicAccessCidrs: (props.endpointPublicAccess ?? true) ? (props.publicAccessCidrs ?? ['0.0.0.0/0']) : undefined,
+      },
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+      bootstrapSelfManagedAddons: false,
+      upgradePolicy: { supportType: props.supportType ?? EksSupportType.EXTENDED },
+      enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
+      tags: props.tags,
+      dependsOn: this.roles.clusterPolicyAttachments,
+    });
+
+    this.oidcProvider = new IamOpenidConnectProvider(this, 'OidcProvider', {
+      provider,
+      url: this.cluster.identity.get(0).oidc.get(0).issuer,
+      clientIdList: ['sts.amazonaws.com'],
+      tags: props.tags,
+    });
+
+    // The deployer (the identity Terraform runs as) gets cluster admin through an access entry, so
+    // the Helm and Kubernetes providers can install Istio. Session context maps an assumed-role ARN to its role.
+    const caller = new DataAwsCallerIdentity(this, 'Caller', { provider });
+    const session = new DataAwsIamSessionContext(this, 'CallerSession', { provider, arn: caller.arn });
+    const admins = [session.issuerArn, ...(props.adminPrincipalArns ?? [])];
+    const access = new Construct(this, 'Access');
+    let deployerAccess: EksAccessPolicyAssociation | undefined;
+    admins.forEach((principal, i) => {
+      const group = new Construct(access, i === 0 ? 'Deployer' : `Admin${i}`);
+      const entry = new EksAccessEntry(group, 'Entry', { provider, clusterName: this.cluster.name, principalArn: principal, type: 'STANDARD' });
+      const assoc = new EksAccessPolicyAssociation(group, 'ClusterAdmin', {
+        provider,
+        clusterName: this.cluster.name,
+        principalArn: entry.principalArn,
+        policyArn: `arn:${partition.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        accessScope: { type: 'cluster' },
+      });
+      deployerAccess ??= assoc;
+    });
+    this.deployerAccess = deployerAccess!;
+
+    this.nodeSecurity = new EksNodeSecurity(this, 'NodeSecurity', {
+      clusterName: props.clusterName, vpcId, clusterSecurityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId, awsProvider: provider, tags: props.tags,
+    });
+    const launchTemplate = new LaunchTemplate(this, 'NodeLaunchTemplate', {
+      provider,
+      namePrefix: `${props.clusterName}-nodes-`,
+      vpcSecurityGroupIds: [this.cluster.vpcConfig.clusterSecurityGroupId, this.nodeSecurity.securityGroup.id],
+      metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+      tagSpecifications: [{ resourceType: 'instance', tags: { ...props.tags, Name: `${props.clusterName}-node` } }],
+      tags: props.tags,
+    });
+
+    // vpc-cni, kube-proxy and the pod identity agent must run before nodes can become Ready; coredns needs nodes.
+    const beforeNodes: ITerraformDependable[] = [];
+    for (const name of EKS_MANAGED_ADDONS.filter((a) => a !== 'coredns')) {
+      const addon = new EksAddon(this, addonId(name), {
+        provider, clusterName: this.cluster.name, addonName: name,
+        resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'OVERWRITE', tags: props.tags,
+      });
+      this.addons[name] = addon;
+      beforeNodes.push(addon);
+    }
+    this.nodeGroup = new EksNodeGroup(this, 'NodeGroup', {
+      provider,
+      clusterName: this.cluster.name,
+      nodeGroupNamePrefix: `${props.clusterName}-`,
+      nodeRoleArn: this.roles.nodeRole.arn,
+      subnetIds: nodeSubnets,
+      instanceTypes,
+      amiType: props.nodeAmiType ?? 'AL2023_x86_64_STANDARD',
+      capacityType: props.nodeCapacityType ?? NodeCapacityType.ON_DEMAND,
+      scalingConfig: { minSize, maxSize, desiredSize },
+      updateConfig: { maxUnavailable: 1 },
+      launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.toString() },
+      labels: props.nodeLabels,
+      tags: props.tags,
+      lifecycle: { createBeforeDestroy: true, ignoreChanges: ['scaling_config[0].desired_size'] },
+      dependsOn: [...this.roles.nodePolicyAttachments, ...beforeNodes, ...this.nodeSecurity.rules],
+    });
+    this.addons.coredns = new EksAddon(this, addonId('coredns'), {
+      provider, clusterName: this.cluster.name, addonName: 'coredns',
+      resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'OVERWRITE', tags: props.tags,
+      dependsOn: [this.nodeGroup],
+    });
+  }
+
+  public get endpoint(): string {
+    return this.cluster.endpoint;
+  }
+
+  public get certificateAuthorityData(): string {
+    return this.cluster.certificateAuthority.get(0).data;
+  }
+
+  public get readyDependables(): ITerraformDependable[] {
+    return [this.nodeGroup, this.addons.coredns, this.deployerAccess];
+  }
+}
+
+function addonId(name: string): string {
+  return 'Addon' + name.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('');
+}

@@ -1,0 +1,54 @@
+import { TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+
+/** Props of {@link EksRoles}. */
+export interface EksRolesProps {
+  readonly clusterName: string;
+  /** The AWS partition (`aws`, `aws-cn`, `aws-us-gov`, …), usually `DataAwsPartition.partition`. */
+  readonly partition: string;
+  /** @default - the stack's default AWS provider */
+  readonly awsProvider?: TerraformProvider;
+  /** @default - none */
+  readonly tags?: Record<string, string>;
+}
+
+/** Managed policies of the control-plane role. */
+export const CLUSTER_ROLE_POLICIES = ['AmazonEKSClusterPolicy'];
+/** Managed policies of the node role. */
+export const NODE_ROLE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'];
+
+function assumeRole(service: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole', 'sts:TagSession'] }],
+  });
+}
+
+/** The IAM roles of an EKS cluster: one for the control plane, one for the managed nodes. */
+export class EksRoles extends Construct {
+  public readonly clusterRole: IamRole;
+  public readonly nodeRole: IamRole;
+  public readonly clusterPolicyAttachments: IamRolePolicyAttachment[];
+  public readonly nodePolicyAttachments: IamRolePolicyAttachment[];
+
+  constructor(scope: Construct, id: string, props: EksRolesProps) {
+    super(scope, id);
+    const provider = props.awsProvider;
+    this.clusterRole = new IamRole(this, 'ClusterRole', {
+      provider, namePrefix: `${props.clusterName}-cluster-`.slice(0, 38), assumeRolePolicy: assumeRole('eks.amazonaws.com'), tags: props.tags,
+    });
+    this.nodeRole = new IamRole(this, 'NodeRole', {
+      provider, namePrefix: `${props.clusterName}-node-`.slice(0, 38), assumeRolePolicy: assumeRole('ec2.amazonaws.com'), tags: props.tags,
+    });
+    const attach = (role: IamRole, scopeId: string, policies: string[]) => {
+      const group = new Construct(this, scopeId);
+      return policies.map((p) => new IamRolePolicyAttachment(group, p, {
+        provider, role: role.name, policyArn: `arn:${props.partition}:iam::aws:policy/${p}`,
+      }));
+    };
+    this.clusterPolicyAttachments = attach(this.clusterRole, 'ClusterPolicies', CLUSTER_ROLE_POLICIES);
+    this.nodePolicyAttachments = attach(this.nodeRole, 'NodePolicies', NODE_ROLE_POLICIES);
+  }
+}

@@ -1,0 +1,52 @@
+import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+import { validateClusterName, validateRegion } from '../private/validate';
+import { IEksClusterRef } from './cluster-ref';
+
+/** Props of {@link ExistingEksCluster}. */
+export interface ExistingEksClusterProps {
+  /** Name of the existing EKS cluster (may be a Terraform variable). */
+  readonly clusterName: string;
+  /** Its AWS region code (may be a Terraform variable). */
+  readonly region: string;
+  /** AWS provider for the lookup. @default - the stack's default AWS provider */
+  readonly awsProvider?: TerraformProvider;
+}
+
+/**
+ * An EKS cluster that already exists, looked up by name as data sources at plan time. Its Kubernetes
+ * version is known only then, so `IstioAmbientCluster` checks it with a `precondition`. Node
+ * security groups are not modified: make sure 15017 and 15012 are open from the control plane and
+ * 15008 between nodes (see `ISTIO_NODE_PORTS`).
+ */
+export class ExistingEksCluster extends Construct implements IEksClusterRef {
+  public readonly clusterName: string;
+  public readonly region: string;
+  public readonly isNew = false;
+  public readonly awsProvider?: TerraformProvider;
+  public readonly lookup: DataAwsEksCluster;
+  public readonly readyDependables: ITerraformDependable[] = [];
+
+  constructor(scope: Construct, id: string, props: ExistingEksClusterProps) {
+    super(scope, id);
+    validateClusterName('clusterName', props.clusterName);
+    validateRegion('region', props.region);
+    this.clusterName = props.clusterName;
+    this.region = props.region;
+    this.awsProvider = props.awsProvider;
+    this.lookup = new DataAwsEksCluster(this, 'Cluster', { provider: props.awsProvider, name: props.clusterName });
+  }
+
+  public get endpoint(): string {
+    return this.lookup.endpoint;
+  }
+
+  public get certificateAuthorityData(): string {
+    return this.lookup.certificateAuthority.get(0).data;
+  }
+
+  public get kubernetesVersion(): string {
+    return this.lookup.version;
+  }
+}

@@ -1,0 +1,43 @@
+import { TerraformVariableConfig } from 'cdktf';
+import { AWS_REGIONS } from '../catalog/aws-regions';
+import { invalid } from '../private/errors';
+import { EKS_CLUSTER_NAME_PATTERN, validateClusterName, validateRegion } from '../private/validate';
+
+/**
+ * Config for a `TerraformVariable` holding an AWS region, with a `validation` block equivalent to
+ * the synth-time region check (known region, optionally an allow-list).
+ */
+export function regionVariableConfig(options: { default?: string; allowedRegions?: string[]; description?: string; variableName?: string } = {}): TerraformVariableConfig {
+  const name = options.variableName ?? 'region';
+  if (options.default !== undefined) validateRegion('region', options.default, options.allowedRegions);
+  const allowed = options.allowedRegions ?? [...AWS_REGIONS];
+  if (options.allowedRegions) {
+    if (options.allowedRegions.length === 0) throw invalid('allowedRegions', 'must list at least one region', options.allowedRegions);
+    validateRegion('region', allowed[0], options.allowedRegions);
+  }
+  return {
+    type: 'string',
+    default: options.default,
+    description: options.description ?? 'AWS region code of the EKS cluster',
+    validation: [{
+      condition: `\${contains(${JSON.stringify(allowed)}, var.${name})}`,
+      errorMessage: `region must be one of: ${allowed.join(', ')}.`,
+    }],
+  };
+}
+
+/** Config for a `TerraformVariable` holding an EKS cluster name, validated like the synth-time check. */
+export function clusterNameVariableConfig(options: { default?: string; description?: string; variableName?: string } = {}): TerraformVariableConfig {
+  if (options.default !== undefined) validateClusterName('clusterName', options.default);
+  const name = options.variableName ?? 'cluster_name';
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw invalid('variableName', 'must be a Terraform identifier', name);
+  return {
+    type: 'string',
+    default: options.default,
+    description: options.description ?? 'EKS cluster name',
+    validation: [{
+      condition: `\${can(regex("${EKS_CLUSTER_NAME_PATTERN}", var.${name}))}`,
+      errorMessage: `${name} must be 1-100 characters, start with a letter or digit, and contain only letters, digits, hyphens and underscores.`,
+    }],
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Typed Istio custom resources the library renders into its generated chart. Only the fields the
+ * library sets are typed; every emitted object is validated against the real CRD schema in tests.
+ */
+
+/** Metadata of an Istio resource: always namespaced. */
+export interface IstioResourceMetadata {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels?: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+}
+
+/** An Istio custom resource as rendered into the chart. */
+export interface IstioResource {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: IstioResourceMetadata;
+  readonly spec: Record<string, unknown>;
+}
+
+/** Mesh-wide or namespace mTLS mode (`security.istio.io/v1` PeerAuthentication). */
+export enum MtlsMode {
+  /** Only mTLS traffic is accepted. */
+  STRICT = 'STRICT',
+  /** mTLS and plaintext are accepted: for migrations. */
+  PERMISSIVE = 'PERMISSIVE',
+}
+
+/** The label every resource of the library's generated charts carries. */
+export const MANAGED_BY_LABEL = { 'app.kubernetes.io/managed-by': 'cdktf-istio-mesh' } as const;
+
+/**
+ * A selector-less PeerAuthentication: in the root namespace (`istio-system`) it sets the mesh-wide
+ * mode; in another namespace, that namespace's mode.
+ */
+export function peerAuthentication(name: string, namespace: string, mode: MtlsMode): IstioResource {
+  return {
+    apiVersion: 'security.istio.io/v1',
+    kind: 'PeerAuthentication',
+    metadata: { name, namespace, labels: { ...MANAGED_BY_LABEL } },
+    spec: { mtls: { mode } },
+  };
+}

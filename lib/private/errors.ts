@@ -1,0 +1,37 @@
+/**
+ * The single error type for the library's validation failures.
+ *
+ * Every message names the prop (or option), the value received and what is allowed, so
+ * users can fix input without reading the source, and tests can match it.
+ */
+export class IstioMeshValidationError extends Error {
+  /** The prop or option that failed validation, e.g. `istioVersion`. */
+  public readonly prop: string;
+
+  constructor(prop: string, message: string) {
+    super(message);
+    this.name = 'IstioMeshValidationError';
+    this.prop = prop;
+    Object.setPrototypeOf(this, IstioMeshValidationError.prototype);
+  }
+}
+
+/** Renders a received value for an error message: strings quoted, others as JSON. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === undefined) return 'undefined';
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Builds and returns the validation error: `'<prop>' <rule>, got <value> (<allowed>)`.
+ * Throwing stays at the call site so control flow is visible there.
+ */
+export function invalid(prop: string, rule: string, value: unknown, allowed?: string): IstioMeshValidationError {
+  const suffix = allowed ? ` (${allowed})` : '';
+  return new IstioMeshValidationError(prop, `'${prop}' ${rule}, got ${describeValue(value)}${suffix}`);
+}
