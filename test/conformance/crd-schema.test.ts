@@ -1,0 +1,31 @@
+import { IstioVersion } from '../../lib/catalog/istio-versions';
+import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
+import { MtlsMode, peerAuthentication } from '../../lib/istio/resources';
+import { sharedIstioDir, testStack } from '../util';
+import { CrdReference } from './istio-reference';
+
+const minors = [...new Set(IstioVersion.supported().map((v) => v.minor))];
+
+describe.each(minors)('Istio resources validate against the Istio %s CRDs', (minor) => {
+  const dir = sharedIstioDir(minor);
+  const maybe = dir ? test : test.skip;
+
+  maybe('every resource IstioAmbientCluster renders, in both mTLS modes', () => {
+    const crds = new CrdReference(dir!);
+    expect(crds.servedCount).toBeGreaterThan(14);
+    for (const mtlsMode of Object.values(MtlsMode)) {
+      const mesh = new IstioAmbientCluster(testStack(), 'Mesh', { clusterName: 'c', region: 'eu-west-1', existingCluster: true, mtlsMode });
+      expect(mesh.meshConfig.resources.length).toBeGreaterThan(0);
+      for (const r of mesh.meshConfig.resources) expect(crds.problems(r as unknown as Record<string, unknown>)).toEqual([]);
+    }
+  });
+
+  maybe('the validator rejects what the API server would (it can fail)', () => {
+    const crds = new CrdReference(dir!);
+    const good = peerAuthentication('default', 'istio-system', MtlsMode.STRICT) as unknown as Record<string, unknown>;
+    expect(crds.problems({ ...good, spec: { mtls: { mode: 'STRICTEST' } } })).toEqual([expect.stringMatching(/\/spec\/mtls\/mode must be equal to one of the allowed values/)]);
+    expect(crds.problems({ ...good, spec: { mtls: { mod: 'STRICT' } } })).toEqual([expect.stringMatching(/field 'spec.mtls.mod' is not in the schema/)]);
+    expect(crds.problems({ ...good, apiVersion: 'security.istio.io/v2' })).toEqual([expect.stringMatching(/no served CRD version/)]);
+    expect(crds.problems({ ...good, metadata: { name: 'x' } })).toEqual([expect.stringMatching(/metadata.namespace are required/)]);
+  });
+});

@@ -1,0 +1,48 @@
+import { Testing } from 'cdktf';
+import { buildApp } from '../stacks/main';
+import { release, resourcesOf, synthJson, testApp } from './util';
+import { AmbientNewClusterStack } from '../stacks/ambient-new-cluster-stack';
+import { AmbientExistingClusterStack } from '../stacks/ambient-existing-cluster-stack';
+
+function stacks(context: Record<string, unknown> = {}) {
+  const app = buildApp(testApp(context));
+  const byId = (id: string) => app.node.findChild(id);
+  return {
+    newCluster: byId('istio-ambient-new-cluster') as AmbientNewClusterStack,
+    existing: byId('istio-ambient-existing-cluster') as AmbientExistingClusterStack,
+  };
+}
+
+describe('ready stacks', () => {
+  test('synthesize with no input: a new cluster and an existing one, each with Istio 1.22.8 and STRICT mTLS', () => {
+    const { newCluster, existing } = stacks();
+    const n = synthJson(newCluster);
+    const e = synthJson(existing);
+    expect(resourcesOf(n, 'aws_eks_cluster')).toHaveLength(1);
+    expect(resourcesOf(e, 'aws_eks_cluster')).toHaveLength(0);
+    for (const j of [n, e]) {
+      expect(release(j, 'istiod').version).toBe('1.22.8');
+      expect(Object.keys(j.provider!).sort()).toEqual(['aws', 'helm', 'kubernetes']);
+      expect(Object.keys(j.variable!).sort()).toEqual(['cluster_name', 'region']);
+      for (const v of Object.values(j.variable!)) expect(v.validation).toHaveLength(1);
+    }
+    expect(newCluster.mesh.meshConfig.resources[0].spec).toEqual({ mtls: { mode: 'STRICT' } });
+    expect(release(e, 'istio-base').lifecycle).toEqual({ precondition: [expect.objectContaining({ condition: expect.stringContaining('data.aws_eks_cluster') })] });
+  });
+
+  test('the Istio version is a synth-time choice (context), validated', () => {
+    expect(release(synthJson(stacks({ istioVersion: '1.22.5' }).newCluster), 'ztunnel').version).toBe('1.22.5');
+    expect(() => stacks({ istioVersion: '1.23.0' })).toThrow(/^'ISTIO_VERSION' must be a supported Istio release, got '1\.23\.0'/);
+  });
+
+  test('the Kubernetes version default for the new cluster is 1.32, and it can be changed', () => {
+    expect(stacks().newCluster.mesh.kubernetesVersion).toBe('1.32');
+    expect(stacks({ kubernetesVersion: '1.31' }).newCluster.mesh.kubernetesVersion).toBe('1.31');
+    expect(() => stacks({ kubernetesVersion: '1.32', allowUnsupportedKubernetesVersion: 'false' })).toThrow(/outside the Istio release's supported Kubernetes range/);
+  });
+
+  test('the whole app synthesizes to disk with the generated chart as an asset', () => {
+    const { newCluster } = stacks();
+    expect(() => Testing.fullSynth(newCluster)).not.toThrow();
+  });
+});

@@ -1,0 +1,65 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Testing, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { SUPPORT_DATE_CONTEXT } from '../lib/catalog/compatibility';
+
+/** The day tests judge support dates by, so results do not change with the calendar. */
+export const TEST_DAY = '2026-11-24';
+
+/** A test app with the support date pinned (override with `context`). */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return Testing.app({ context: { [SUPPORT_DATE_CONTEXT]: TEST_DAY, ...context } });
+}
+
+/** A stack with default AWS, Helm and Kubernetes providers, as a user's stack would have. */
+export function testStack(context: Record<string, unknown> = {}): TerraformStack {
+  const stack = new TerraformStack(testApp(context), 'test');
+  new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
+  new HelmProvider(stack, 'helm', {});
+  new KubernetesProvider(stack, 'kubernetes', {});
+  return stack;
+}
+
+/** Synthesized Terraform JSON of a stack, parsed, validations on. */
+export interface SynthJson {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  provider?: Record<string, Record<string, unknown>[]>;
+  variable?: Record<string, Record<string, unknown>>;
+  output?: Record<string, Record<string, unknown>>;
+}
+
+export function synthJson(stack: TerraformStack): SynthJson {
+  return JSON.parse(Testing.synth(stack, true)) as SynthJson;
+}
+
+/** All resources of a type, as a list of [logicalId, body]. */
+export function resourcesOf(json: SynthJson, type: string): [string, Record<string, unknown>][] {
+  return Object.entries(json.resource[type] ?? {});
+}
+
+/** The helm_release whose `name` is `releaseName`. */
+export function release(json: SynthJson, releaseName: string): Record<string, unknown> & { logicalId: string } {
+  const found = resourcesOf(json, 'helm_release').find(([, r]) => r.name === releaseName);
+  if (!found) throw new Error(`no helm_release named ${releaseName}; have: ${resourcesOf(json, 'helm_release').map(([, r]) => r.name).join(', ')}`);
+  return { ...found[1], logicalId: found[0] };
+}
+
+/**
+ * `../shared/istio-<minor>/` (Istio's own charts and CRDs), or undefined with a printed skip reason
+ * when it is absent (a user's clone). Under CI=true its absence fails: CI always runs these tests.
+ */
+export function sharedIstioDir(minor: string): string | undefined {
+  const base = process.env.ISTIO_SHARED_DIR ?? path.resolve(__dirname, '..', '..', 'shared');
+  const dir = path.join(base, `istio-${minor}`);
+  if (fs.existsSync(dir)) return dir;
+  if (process.env.CI === 'true') {
+    throw new Error(`${dir} is missing: CI must run the conformance tests against Istio's real charts and CRDs`);
+  }
+  // eslint-disable-next-line no-console
+  console.warn(`SKIPPED conformance tests for Istio ${minor}: ${dir} not found (clone with ../shared beside the repo, or set ISTIO_SHARED_DIR)`);
+  return undefined;
+}
