@@ -1,4 +1,8 @@
 // Public API. This file only re-exports.
+export * from './benchmark/benchmark-cli-access';
+export * from './benchmark/benchmark-harness';
+export * from './benchmark/benchmark-node-group';
+export * from './benchmark/contract';
 export * from './catalog/aws-regions';
 export * from './catalog/compatibility';
 export * from './catalog/eks-versions';

@@ -46,3 +46,21 @@ describe('ready stacks', () => {
     expect(() => Testing.fullSynth(newCluster)).not.toThrow();
   });
 });
+
+describe('mesh-benchmark ready stack', () => {
+  test('the harness synthesizes beside IstioAmbientCluster, with dedicated single-AZ benchmark nodes', () => {
+    const app = buildApp(testApp());
+    const stack = app.node.findChild('mesh-benchmark') as import('../stacks/mesh-benchmark-stack').MeshBenchmarkStack;
+    const json = synthJson(stack);
+    expect(release(json, 'istiod').version).toBe('1.22.8');
+    expect(resourcesOf(json, 'kubernetes_config_map_v1')).toHaveLength(3);
+    const groups = resourcesOf(json, 'aws_eks_node_group').map(([, g]) => g);
+    const bench = groups.filter((g) => (g.labels as Record<string, string> | undefined)?.['mesh-bench/role']);
+    expect(bench.map((g) => (g.labels as Record<string, string>)['mesh-bench/role']).sort()).toEqual(['client', 'server']);
+    for (const g of bench) {
+      expect(g.taint).toEqual([{ key: 'mesh-bench', value: 'true', effect: 'NO_SCHEDULE' }]);
+      expect(g.subnet_ids).toEqual(bench[0].subnet_ids);
+      expect(g.subnet_ids as string[]).toHaveLength(1);
+    }
+  });
+});

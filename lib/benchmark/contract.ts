@@ -22,6 +22,12 @@ export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
 export const PART_OF_VALUE = 'mesh-benchmark';
 /** Label carrying the mode (`baseline` | `sidecar` | `ambient`) on namespaces, pods, ConfigMaps and Jobs. */
 export const MODE_LABEL = 'mesh-bench/mode';
+/** Label separating the echo server pods (`server`) from the load Job pods (`load`). */
+export const COMPONENT_LABEL = 'mesh-bench/component';
+/** Node label of the benchmark nodes: `server` or `client`; taint key of the same name keeps other pods off. */
+export const NODE_ROLE_LABEL = 'mesh-bench/role';
+export const NODE_TAINT_KEY = 'mesh-bench';
+
 /** Label on Jobs created by the CLI: the run id, round number and phase. */
 export const RUN_LABEL = 'mesh-bench/run';
 export const ROUND_LABEL = 'mesh-bench/round';

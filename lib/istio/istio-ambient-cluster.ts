@@ -100,6 +100,8 @@ export class IstioAmbientCluster extends Construct {
   public readonly meshConfig: IstioResourceChart;
   public readonly ambientNamespaces: Namespace[];
   public readonly enrolledNamespaces: Labels[];
+  /** Names of every namespace enrolled in ambient (created and labelled). */
+  public readonly ambientNamespaceNames: readonly string[];
   /** Synth-time warnings (also reported through Annotations). */
   public readonly warnings: string[];
 
@@ -121,6 +123,7 @@ export class IstioAmbientCluster extends Construct {
     const ambientNs = props.ambientNamespaces ?? [];
     const enrollNs = props.enrollExistingNamespaces ?? [];
     this.validateNamespaces(ambientNs, enrollNs);
+    this.ambientNamespaceNames = [...ambientNs, ...enrollNs];
     checkEscapeValues('baseValues', props.baseValues);
     checkEscapeValues('cniValues', props.cniValues);
     checkEscapeValues('istiodValues', props.istiodValues);

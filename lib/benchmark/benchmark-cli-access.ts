@@ -1,0 +1,57 @@
+import { TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
+import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
+import { PART_OF_LABEL, PART_OF_VALUE } from './contract';
+
+/** A subject bound to the CLI role. */
+export interface BenchmarkCliSubject {
+  readonly kind: 'User' | 'Group' | 'ServiceAccount';
+  readonly name: string;
+  /** For ServiceAccount subjects. @default - none */
+  readonly namespace?: string;
+}
+
+/** Props of {@link BenchmarkCliAccess}. */
+export interface BenchmarkCliAccessProps {
+  /** Who may run `mesh-bench` and `mesh-latency`. */
+  readonly subjects: BenchmarkCliSubject[];
+  /** @default - the stack's default Kubernetes provider */
+  readonly kubernetesProvider?: TerraformProvider;
+}
+
+/** What the CLIs do through the API: [apiGroup, resource, verbs]. */
+export const CLI_PERMISSIONS: readonly [string, string, string[]][] = [
+  ['batch', 'jobs', ['create', 'get', 'list', 'watch', 'delete']],
+  ['', 'pods', ['get', 'list', 'watch']],
+  ['', 'pods/log', ['get']],
+  ['', 'pods/proxy', ['get']],
+  ['', 'configmaps', ['get', 'list']],
+  ['', 'namespaces', ['get', 'list']],
+  ['', 'nodes', ['get', 'list']],
+  ['', 'nodes/proxy', ['get']],
+];
+
+/** RBAC for the benchmark CLIs: a ClusterRole with exactly the calls they make, bound to the given subjects. */
+export class BenchmarkCliAccess extends Construct {
+  public readonly role: ClusterRoleV1;
+  public readonly binding: ClusterRoleBindingV1;
+
+  constructor(scope: Construct, id: string, props: BenchmarkCliAccessProps) {
+    super(scope, id);
+    const labels = { [PART_OF_LABEL]: PART_OF_VALUE };
+    this.role = new ClusterRoleV1(this, 'Role', {
+      provider: props.kubernetesProvider,
+      metadata: { name: 'mesh-bench-cli', labels },
+      rule: CLI_PERMISSIONS.map(([group, resource, verbs]) => ({ apiGroups: [group], resources: [resource], verbs })),
+    });
+    this.binding = new ClusterRoleBindingV1(this, 'Binding', {
+      provider: props.kubernetesProvider,
+      metadata: { name: 'mesh-bench-cli', labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.role.metadata.name },
+      subject: props.subjects.map((s) => ({
+        kind: s.kind, name: s.name, namespace: s.namespace, apiGroup: s.kind === 'ServiceAccount' ? '' : 'rbac.authorization.k8s.io',
+      })),
+    });
+  }
+}
