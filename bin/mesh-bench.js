@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+require('../dist/lib/cli/mesh-bench').main(process.argv).then((c) => { process.exitCode = c; });

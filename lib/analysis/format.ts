@@ -1,0 +1,184 @@
+/**
+ * Renders a {@link ComparisonReport} as a terminal table, Markdown, JSON or CSV (§7.9). Pure.
+ * Latencies are shown in ms with 2 significant digits; JSON and CSV keep seconds, unrounded.
+ */
+import { ComparisonReport, DeltaCell, ModeReport, PercentileCell } from './report';
+
+/** Output formats of `compare --format`. */
+export type OutputFormat = 'table' | 'md' | 'json' | 'csv';
+
+/** All accepted `--format` values. */
+export const OUTPUT_FORMATS: readonly OutputFormat[] = Object.freeze(['table', 'md', 'json', 'csv'] as OutputFormat[]);
+
+/** Milliseconds, 2 significant digits (integers from 100 ms up). */
+export function formatMs(seconds: number, signed = false): string {
+  const ms = seconds * 1000;
+  const body = Math.abs(ms) >= 100 ? Math.abs(ms).toFixed(0) : Math.abs(ms).toPrecision(2);
+  const sign = ms < 0 ? '-' : signed ? '+' : '';
+  return `${sign}${body}`;
+}
+
+function formatPct(x: number | null, digits = 2): string {
+  return x === null ? '—' : `${(x * 100).toFixed(digits)} %`;
+}
+
+function pLabel(p: number): string {
+  return `p${p}`;
+}
+
+function percentileText(c: PercentileCell): string {
+  if (c.status !== 'ok' || c.value === null) return c.status;
+  let s = formatMs(c.value);
+  if (c.rounds) s += ` [${formatMs(c.rounds.lower)},${formatMs(c.rounds.upper)}]`;
+  if (c.coDiffers && c.corrected !== null) s += ` {CO ${formatMs(c.corrected)}}`;
+  return s;
+}
+
+function deltaText(d: DeltaCell): string {
+  if (d.status !== 'ok') return `Δ ${d.status}`;
+  if (d.median === null || d.lower === null || d.upper === null) return 'Δ n/a (no pairs)';
+  if (d.belowResolution) return `Δ < resolution (${formatMs(d.resolution ?? 0)} ms)`;
+  let s = `Δ${formatMs(d.median, true)} [${formatMs(d.lower, true)},${formatMs(d.upper, true)}]`;
+  if (d.noDetectableDifference) s += ' no detectable difference';
+  return s;
+}
+
+function resourcesText(m: ModeReport): [string, string] {
+  const r = m.resources;
+  if (r.cpuMillicores === null || r.memoryMiB === null) return ['—', '—'];
+  const per = r.containers > 1 ? ` (${r.containers} proxies)` : '';
+  return [`${(r.cpuMillicores / 1000).toFixed(2)}${per}`, `${r.memoryMiB.toFixed(0)}${per}`];
+}
+
+function countText(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(1)} k`;
+  return String(n);
+}
+
+/** The table body shared by the text and Markdown renderers: header row + metric rows. */
+export function comparisonRows(r: ComparisonReport): string[][] {
+  const header = ['', ...r.modes.map((m) => (m.mode === r.baseline ? `${m.mode} (baseline)` : m.mode))];
+  const rows: string[][] = [header];
+  r.percentiles.forEach((p, i) => {
+    rows.push([
+      `${pLabel(p)} ms`,
+      ...r.modes.map((m) => {
+        const d = m.deltas[i];
+        return d ? `${percentileText(m.percentiles[i])}  ${deltaText(d)}` : percentileText(m.percentiles[i]);
+      }),
+    ]);
+  });
+  rows.push(['max ms (context)', ...r.modes.map((m) => (m.maxLatency === null ? '—' : formatMs(m.maxLatency)))]);
+  rows.push(['throughput rps', ...r.modes.map((m) => (m.actualQps === null ? '—' : `${m.actualQps.toFixed(1)}/${m.requestedQps ?? '?'}`))]);
+  rows.push(['errors', ...r.modes.map((m) => formatPct(m.errorRate))]);
+  rows.push(['schedule slip (max)', ...r.modes.map((m) => formatPct(m.maxSlip))]);
+  rows.push(['proxy CPU vCPU', ...r.modes.map((m) => resourcesText(m)[0])]);
+  rows.push(['proxy mem MiB (max)', ...r.modes.map((m) => resourcesText(m)[1])]);
+  rows.push(['requests (pooled)', ...r.modes.map((m) => countText(m.pooledCount))]);
+  rows.push(['valid rounds', ...r.modes.map((m) => `${m.validRounds}/${m.rounds}`)]);
+  return rows;
+}
+
+function ciText(r: ComparisonReport): string {
+  const ci = r.modes.flatMap((m) => m.percentiles).find((c) => c.rounds !== null)?.rounds;
+  const nominal = `${Math.round(r.confidence * 100)} %`;
+  if (!ci) return `${nominal} CI over rounds in [ ]`;
+  return `CI over rounds in [ ]: order-statistic, nominal ${nominal}, exact coverage ${(ci.coverage * 100).toFixed(2)} % with ${ci.n} rounds`;
+}
+
+function headerLines(r: ComparisonReport): string[] {
+  const parts = [
+    r.runId ? `run ${r.runId}` : undefined,
+    r.istioVersion ? `Istio ${r.istioVersion}` : undefined,
+    r.kubernetesVersion ? `Kubernetes ${r.kubernetesVersion}` : undefined,
+    ciText(r),
+  ].filter((x): x is string => x !== undefined);
+  return [parts.join(' · ')];
+}
+
+function footerLines(r: ComparisonReport): string[] {
+  const lines = ['Validity flags:'];
+  lines.push(...(r.flags.length === 0 ? ['  none'] : r.flags.map((f) => `  - ${f}`)));
+  lines.push(`Round order seed: ${r.seed ?? 'unknown'}`);
+  lines.push(...r.notes);
+  return lines;
+}
+
+/** Plain-text table with aligned columns, header and footer (flags, seed, method notes). */
+export function formatTable(r: ComparisonReport): string {
+  const rows = comparisonRows(r);
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  const body = rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join('   ').trimEnd());
+  return [...headerLines(r), ...body, '', ...footerLines(r)].join('\n') + '\n';
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+/** GitHub-flavoured Markdown table with the same content as {@link formatTable}. */
+export function formatMarkdown(r: ComparisonReport): string {
+  const rows = comparisonRows(r);
+  const line = (row: string[]) => `| ${row.map(mdEscape).join(' | ')} |`;
+  const out = [`**${mdEscape(headerLines(r).join(' '))}**`, '', line(rows[0]), `|${rows[0].map(() => '---').join('|')}|`, ...rows.slice(1).map(line), ''];
+  out.push('**Validity flags:**', '');
+  out.push(...(r.flags.length === 0 ? ['- none'] : r.flags.map((f) => `- ${mdEscape(f)}`)), '');
+  out.push(`Round order seed: ${r.seed ?? 'unknown'}`, '', ...r.notes.map((n) => `- ${mdEscape(n)}`));
+  return out.join('\n') + '\n';
+}
+
+/** The whole report as pretty-printed JSON (seconds, fractions; nulls where unknown). */
+export function formatJson(r: ComparisonReport): string {
+  return JSON.stringify(r, null, 2) + '\n';
+}
+
+function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Long-format CSV: `mode,metric,value,lower,upper,coverage,status`; latencies in seconds. */
+export function formatCsv(r: ComparisonReport): string {
+  const rows: (string | number | null)[][] = [['mode', 'metric', 'value', 'lower', 'upper', 'coverage', 'status']];
+  for (const m of r.modes) {
+    m.percentiles.forEach((c, i) => {
+      const key = pLabel(c.p);
+      rows.push([m.mode, `${key}_s`, c.value, c.rounds?.lower ?? null, c.rounds?.upper ?? null, c.rounds?.coverage ?? null, c.status]);
+      rows.push([m.mode, `${key}_round_median_s`, c.rounds?.median ?? null, null, null, null, c.status]);
+      rows.push([m.mode, `${key}_bucket_width_s`, c.bucketWidth, null, null, null, c.status]);
+      rows.push([m.mode, `${key}_co_corrected_s`, c.corrected, null, null, null, c.coDiffers ? 'differs' : 'same']);
+      const d = m.deltas[i];
+      if (d) {
+        const st = d.belowResolution ? 'below resolution' : d.noDetectableDifference ? 'no detectable difference' : d.status;
+        rows.push([m.mode, `${key}_delta_s`, d.median, d.lower, d.upper, d.coverage, st]);
+        rows.push([m.mode, `${key}_ratio`, d.ratio, null, null, null, d.status]);
+      }
+    });
+    rows.push([m.mode, 'max_latency_s', m.maxLatency, null, null, null, 'context']);
+    rows.push([m.mode, 'throughput_rps', m.actualQps, null, null, null, '']);
+    rows.push([m.mode, 'requested_qps', m.requestedQps, null, null, null, '']);
+    rows.push([m.mode, 'error_rate', m.errorRate, null, null, null, '']);
+    rows.push([m.mode, 'max_slip', m.maxSlip, null, null, null, '']);
+    rows.push([m.mode, 'proxy_cpu_millicores', m.resources.cpuMillicores, null, null, null, '']);
+    rows.push([m.mode, 'proxy_memory_mib', m.resources.memoryMiB, null, null, null, '']);
+    rows.push([m.mode, 'pooled_requests', m.pooledCount, null, null, null, '']);
+    rows.push([m.mode, 'valid_rounds', m.validRounds, null, null, null, `${m.validRounds}/${m.rounds}`]);
+  }
+  return rows.map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+/** Renders the report in the requested format. */
+export function formatReport(r: ComparisonReport, format: OutputFormat): string {
+  switch (format) {
+    case 'table':
+      return formatTable(r);
+    case 'md':
+      return formatMarkdown(r);
+    case 'json':
+      return formatJson(r);
+    case 'csv':
+      return formatCsv(r);
+  }
+}

@@ -1,0 +1,337 @@
+/**
+ * The comparison model behind `mesh-bench compare` (methodology §6, §7.8, §7.9): pooled-histogram
+ * percentiles per mode, per-round medians with order-statistic CIs, paired deltas vs baseline,
+ * throughput, errors, schedule slip, proxy resources and validity flags. Pure: callers load files.
+ */
+import { BenchmarkMode, ProxyResourceSamples, RunMetadata } from '../benchmark/contract';
+import { FortioResult, errorCount, scheduleSlip } from './fortio';
+import { bucketWidthAt, calcPercentile, CanonicalHistogram, exportHistogram, HistogramData, poolHistograms, toCanonical } from './histogram';
+import { coCorrectedView } from './hdr';
+import { ResourceSummary, summarizeResources } from './resources';
+import { coDiffers, runDivider, summarizeRun, RunSummary } from './run-summary';
+import { medianConfidenceInterval, pairedDeltas } from './stats';
+import { assessRun, percentileStatus, PercentileStatus, RunValidity, ValidityRules, DEFAULT_RULES } from './validity';
+
+export { RunValidity, PercentileStatus, ValidityRules, DEFAULT_RULES };
+
+/** Percentiles `compare` reports by default. */
+export const COMPARE_PERCENTILES: readonly number[] = Object.freeze([50, 90, 99, 99.9]);
+
+/** One measured run, already parsed. */
+export interface RunInput {
+  readonly round: number;
+  readonly mode: BenchmarkMode;
+  /** Where it came from (file path), for flags. */
+  readonly source: string;
+  readonly result: FortioResult;
+}
+
+/** Everything `compare` computes from. */
+export interface CompareInput {
+  readonly runs: readonly RunInput[];
+  readonly resources: readonly ProxyResourceSamples[];
+  readonly metadata?: RunMetadata;
+}
+
+/** Knobs of the comparison. */
+export interface CompareOptions {
+  /** @default BenchmarkMode.BASELINE if present, else the first mode */
+  readonly baseline?: BenchmarkMode;
+  /** @default COMPARE_PERCENTILES */
+  readonly percentiles?: readonly number[];
+  /** Nominal confidence of the order-statistic CIs. @default 0.95 */
+  readonly confidence?: number;
+  /** @default DEFAULT_RULES */
+  readonly rules?: ValidityRules;
+}
+
+/** A median over rounds with its CI. */
+export interface RoundInterval {
+  readonly median: number;
+  readonly lower: number;
+  readonly upper: number;
+  readonly coverage: number;
+  readonly n: number;
+}
+
+/** One percentile of one mode; seconds. */
+export interface PercentileCell {
+  readonly p: number;
+  /** From the pooled histogram of the mode's valid runs (fortio's interpolation). */
+  readonly value: number | null;
+  readonly status: PercentileStatus;
+  /** Width of the fortio bucket at `value`: nothing finer is meaningful. */
+  readonly bucketWidth: number | null;
+  /** Median and CI of the per-round percentiles. */
+  readonly rounds: RoundInterval | null;
+  /** Coordinated-omission-corrected value (HdrHistogram) of the pooled histogram. */
+  readonly corrected: number | null;
+  readonly coDiffers: boolean;
+}
+
+/** Paired difference of one percentile vs baseline; seconds. */
+export interface DeltaCell {
+  readonly p: number;
+  readonly median: number | null;
+  readonly lower: number | null;
+  readonly upper: number | null;
+  readonly coverage: number | null;
+  /** Rounds where both this mode and the baseline have a valid run. */
+  readonly pairs: number;
+  /** Pooled mode value / pooled baseline value. */
+  readonly ratio: number | null;
+  /** Larger of the two bucket widths: |Δ| below it is "< resolution". */
+  readonly resolution: number | null;
+  readonly belowResolution: boolean;
+  /** The CI spans 0. */
+  readonly noDetectableDifference: boolean;
+  readonly status: PercentileStatus;
+}
+
+/** One mode's column of the comparison. */
+export interface ModeReport {
+  readonly mode: BenchmarkMode;
+  readonly rounds: number;
+  readonly validRounds: number;
+  readonly pooledCount: number;
+  readonly requestedQps: number | 'max' | null;
+  readonly actualQps: number | null;
+  readonly errorRate: number | null;
+  /** Largest schedule slip over all of the mode's runs. */
+  readonly maxSlip: number | null;
+  /** Max latency (context only, one sample). */
+  readonly maxLatency: number | null;
+  readonly divider: number | null;
+  readonly percentiles: readonly PercentileCell[];
+  /** Empty for the baseline. */
+  readonly deltas: readonly DeltaCell[];
+  readonly resources: ResourceSummary;
+  /** Percentile spectrum of the pooled histogram, for the plot: p in percent, value in seconds. */
+  readonly distribution: readonly { readonly p: number; readonly value: number }[];
+}
+
+/** The whole comparison. */
+export interface ComparisonReport {
+  readonly runId: string | null;
+  readonly seed: number | null;
+  readonly istioVersion: string | null;
+  readonly kubernetesVersion: string | null;
+  readonly baseline: BenchmarkMode;
+  readonly confidence: number;
+  readonly percentiles: readonly number[];
+  readonly modes: readonly ModeReport[];
+  readonly runs: readonly RunValidity[];
+  /** Human-readable validity flags. */
+  readonly flags: readonly string[];
+  readonly notes: readonly string[];
+}
+
+function spectrum(h: HistogramData): { p: number; value: number }[] {
+  const out: { p: number; value: number }[] = [];
+  // p = 0, then 4 points per decade of 1/(1−p) up to p99.99, while at least one call lies above p
+  for (let step = 0; step <= 16; step++) {
+    const p = 100 * (1 - Math.pow(10, -step / 4));
+    if (p > 0 && h.count * (1 - p / 100) < 1) break;
+    const v = calcPercentile(h, p);
+    if (v !== undefined) out.push({ p, value: v });
+  }
+  return out;
+}
+
+interface ModeData {
+  readonly runs: readonly RunInput[];
+  readonly valid: readonly RunInput[];
+  readonly summaries: ReadonlyMap<number, RunSummary>;
+  readonly pooled: CanonicalHistogram | undefined;
+}
+
+function modeData(runs: readonly RunInput[], validity: ReadonlyMap<RunInput, RunValidity>, ps: readonly number[]): ModeData {
+  const valid = runs.filter((r) => validity.get(r)?.valid === true);
+  const summaries = new Map(valid.map((r) => [r.round, summarizeRun(r.result, ps)] as const));
+  // valid runs always have a divider: assessRun invalidates runs whose resolution is unknown
+  const pooled = poolHistograms(valid.map((r) => toCanonical(r.result.duration, runDivider(r.result) as number, r.result.offset)));
+  return { runs, valid, summaries, pooled };
+}
+
+function throughput(valid: readonly RunInput[]): number | null {
+  if (valid.length === 0) return null;
+  const withDuration = valid.filter((r) => r.result.actualDurationSeconds !== undefined && r.result.actualDurationSeconds > 0);
+  if (withDuration.length === valid.length) {
+    const calls = valid.reduce((s, r) => s + r.result.duration.count, 0);
+    return calls / valid.reduce((s, r) => s + (r.result.actualDurationSeconds as number), 0);
+  }
+  return valid.reduce((s, r) => s + r.result.actualQps, 0) / valid.length;
+}
+
+function pooledErrorRate(valid: readonly RunInput[]): number | null {
+  let errors = 0;
+  let calls = 0;
+  for (const r of valid) {
+    const e = errorCount(r.result);
+    if (e === undefined) return null;
+    errors += e;
+    calls += r.result.duration.count;
+  }
+  return calls > 0 ? errors / calls : null;
+}
+
+function maxOf(values: readonly (number | undefined)[]): number | null {
+  const xs = values.filter((v): v is number => v !== undefined);
+  return xs.length > 0 ? Math.max(...xs) : null;
+}
+
+/** Largest schedule slip among the runs that were pooled (decides the "n/a (CO)" rule). */
+function validSlip(d: ModeData): number | null {
+  return maxOf(d.valid.map((r) => scheduleSlip(r.result)));
+}
+
+function percentileCells(d: ModeData, ps: readonly number[], rules: ValidityRules, confidence: number): PercentileCell[] {
+  const h = d.pooled;
+  const exported = h ? exportHistogram(h) : undefined;
+  const first = d.valid[0]?.result;
+  const co = exported && first ? coCorrectedView(exported, first.numThreads, first.requestedQps, ps) : undefined;
+  const slip = validSlip(d);
+  return ps.map((p, i) => {
+    const value = exported ? calcPercentile(exported, p) : undefined;
+    const bucketWidth = value !== undefined && h ? bucketWidthAt(value, h.offset, h.divider, h.max) : undefined;
+    const perRound = [...d.summaries.values()].map((s) => s.percentiles[i].value).filter((v): v is number => v !== undefined);
+    const ci = medianConfidenceInterval(perRound, confidence);
+    const cp = co?.percentiles[i];
+    return {
+      p,
+      value: value ?? null,
+      status: percentileStatus(p, value === undefined ? 0 : h?.count ?? 0, slip ?? undefined, rules),
+      bucketWidth: bucketWidth ?? null,
+      rounds: ci ? { median: ci.median, lower: ci.lower, upper: ci.upper, coverage: ci.coverage, n: ci.n } : null,
+      corrected: cp?.corrected ?? null,
+      coDiffers: cp !== undefined && h !== undefined && coDiffers(cp.raw, cp.corrected, (v) => bucketWidthAt(v, h.offset, h.divider, h.max)),
+    };
+  });
+}
+
+function deltaCells(base: ModeData, baseCells: readonly PercentileCell[], d: ModeData, cells: readonly PercentileCell[], confidence: number): DeltaCell[] {
+  return cells.map((cell, i) => {
+    const bc = baseCells[i];
+    const perRound = (m: ModeData) => new Map([...m.summaries].map(([round, s]) => [round, s.percentiles[i].value] as const));
+    const deltas = pairedDeltas(perRound(base), perRound(d)).map((x) => x.delta);
+    const ci = medianConfidenceInterval(deltas, confidence);
+    const widths = [bc.bucketWidth, cell.bucketWidth].filter((w): w is number => w !== null);
+    const resolution = widths.length > 0 ? Math.max(...widths) : null;
+    const status: PercentileStatus = bc.status !== 'ok' ? bc.status : cell.status;
+    return {
+      p: cell.p,
+      median: ci?.median ?? null,
+      lower: ci?.lower ?? null,
+      upper: ci?.upper ?? null,
+      coverage: ci?.coverage ?? null,
+      pairs: deltas.length,
+      ratio: cell.value !== null && bc.value !== null && bc.value > 0 ? cell.value / bc.value : null,
+      resolution,
+      belowResolution: ci !== undefined && resolution !== null && Math.abs(ci.median) < resolution,
+      noDetectableDifference: ci !== undefined && ci.lower <= 0 && ci.upper >= 0,
+      status,
+    };
+  });
+}
+
+function statusFlags(mode: BenchmarkMode, cells: readonly PercentileCell[], d: ModeData, rules: ValidityRules): string[] {
+  const n = d.pooled?.count ?? 0;
+  const slip = validSlip(d);
+  return cells.flatMap((c) => {
+    const tail = 1 - c.p / 100;
+    if (c.status === 'n/a (n)') return [`${mode} p${c.p}: n/a (n) — ${n} pooled calls, n·(1−p) ≥ ${rules.minTailSamples} needs ≥ ${Math.ceil(rules.minTailSamples / tail - 1e-6)}`];
+    if (c.status === 'n/a (CO)') return [`${mode} p${c.p}: n/a (CO) — schedule slip ${pct(slip ?? 0)} ≥ (1−p)/10 = ${pct(tail / 10)}`];
+    const smallest = Math.min(...d.valid.map((r) => r.result.duration.count));
+    if (c.status === 'ok' && smallest * tail < rules.minTailSamples - 1e-6) {
+      return [`${mode} p${c.p}: per-round values (CI, Δ) rest on runs with n·(1−p) = ${Number((smallest * tail).toPrecision(3))} < ${rules.minTailSamples} tail samples`];
+    }
+    return [];
+  });
+}
+
+function orderModes(input: CompareInput): BenchmarkMode[] {
+  const present = new Set(input.runs.map((r) => r.mode));
+  const declared = input.metadata?.modes ?? [];
+  const ordered = [...declared, ...Object.values(BenchmarkMode), ...present].filter((m, i, a) => a.indexOf(m) === i);
+  return ordered.filter((m) => present.has(m) || declared.includes(m));
+}
+
+/**
+ * Builds the comparison. Invalid runs (schedule slip above the limit, no calls, unknown
+ * histogram resolution) are excluded from pooling and pairing and listed in `flags`.
+ */
+export function buildComparison(input: CompareInput, options: CompareOptions = {}): ComparisonReport {
+  const ps = options.percentiles ?? COMPARE_PERCENTILES;
+  const confidence = options.confidence ?? 0.95;
+  const rules = options.rules ?? DEFAULT_RULES;
+  const modes = orderModes(input);
+  const withRuns = modes.filter((m) => input.runs.some((r) => r.mode === m));
+  const baseline = options.baseline ?? (withRuns.includes(BenchmarkMode.BASELINE) ? BenchmarkMode.BASELINE : withRuns[0] ?? modes[0]);
+  const validity = new Map(input.runs.map((r) => [r, assessRun(r, rules)] as const));
+  const flags: string[] = [];
+  for (const f of input.metadata?.failures ?? []) flags.push(`round ${f.round} ${f.mode}: run failed (${f.reason})`);
+  const rounds = [...new Set([...input.runs.map((r) => r.round), ...Array.from({ length: input.metadata?.rounds ?? 0 }, (_, i) => i + 1)])].sort((a, b) => a - b);
+  for (const round of rounds) {
+    for (const mode of modes) {
+      const has = input.runs.some((r) => r.round === round && r.mode === mode);
+      const failed = (input.metadata?.failures ?? []).some((f) => f.round === round && f.mode === mode);
+      if (!has && !failed) flags.push(`round ${round} ${mode}: result missing`);
+    }
+  }
+  const runValidity = [...validity.values()].sort((a, b) => a.round - b.round || modes.indexOf(a.mode) - modes.indexOf(b.mode));
+  for (const v of runValidity) for (const reason of v.reasons) flags.push(`round ${v.round} ${v.mode}: ${reason}`);
+
+  const data = new Map(modes.map((m) => [m, modeData(input.runs.filter((r) => r.mode === m), validity, ps)] as const));
+  const cells = new Map(modes.map((m) => [m, percentileCells(data.get(m) as ModeData, ps, rules, confidence)] as const));
+  const baseData = data.get(baseline) as ModeData;
+  const baseCells = cells.get(baseline) as PercentileCell[];
+
+  const modeReports: ModeReport[] = modes.map((mode) => {
+    const d = data.get(mode) as ModeData;
+    const mc = cells.get(mode) as PercentileCell[];
+    const validRounds = new Set(d.valid.map((r) => r.round));
+    const requested = [...new Set(d.valid.map((r) => r.result.requestedQps))];
+    if (requested.length > 1) flags.push(`${mode}: runs requested different QPS (${requested.join(', ')})`);
+    if (d.valid.length === 0) flags.push(`${mode}: no valid run; nothing to report`);
+    flags.push(...statusFlags(mode, mc, d, rules));
+    return {
+      mode,
+      rounds: d.runs.length,
+      validRounds: d.valid.length,
+      pooledCount: d.pooled?.count ?? 0,
+      requestedQps: requested[0] ?? null,
+      actualQps: throughput(d.valid),
+      errorRate: pooledErrorRate(d.valid),
+      maxSlip: maxOf(d.runs.map((r) => validity.get(r)?.slip ?? undefined)),
+      maxLatency: d.pooled && d.pooled.count > 0 ? d.pooled.max : null,
+      divider: d.pooled?.divider ?? null,
+      percentiles: mc,
+      deltas: mode === baseline ? [] : deltaCells(baseData, baseCells, d, mc, confidence),
+      resources: summarizeResources(input.resources, mode, validRounds),
+      distribution: d.pooled ? spectrum(exportHistogram(d.pooled)) : [],
+    };
+  });
+
+  return {
+    runId: input.metadata?.runId ?? null,
+    seed: input.metadata?.seed ?? null,
+    istioVersion: input.metadata?.istioVersion ?? null,
+    kubernetesVersion: input.metadata?.kubernetesVersion ?? null,
+    baseline,
+    confidence,
+    percentiles: ps,
+    modes: modeReports,
+    runs: runValidity,
+    flags,
+    notes: [
+      'Percentiles come from each mode\'s pooled fortio histogram (bucket counts added across valid rounds), never from averaged percentiles.',
+      'Δ is paired per round; CI = order-statistic interval of the median over rounds (exact coverage shown).',
+      `Runs with schedule slip > ${pct(rules.maxSlip)} are invalid and excluded; errors > ${pct(rules.maxErrorRate)} flag a run.`,
+      'A percentile p is shown only if slip < (1−p)/10 and n·(1−p) ≥ 100; CO-corrected values (HdrHistogram) are shown where they differ by more than one bucket.',
+    ],
+  };
+}
+
+function pct(x: number): string {
+  return `${Number((x * 100).toPrecision(3))} %`;
+}

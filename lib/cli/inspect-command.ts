@@ -1,0 +1,125 @@
+/**
+ * `mesh-bench inspect <fortio-result.json> [--json]`: per-run metrics of one plain fortio result.
+ * Also home of the small I/O helpers the subcommands share (output sink, JSON file reading).
+ */
+import * as fs from 'fs';
+import { Command } from 'commander';
+import { parseFortioResult } from '../analysis/fortio';
+import { INSPECT_PERCENTILES, RunSummary, summarizeRun } from '../analysis/run-summary';
+import { IstioMeshValidationError } from '../private/errors';
+
+/** Where a subcommand writes; tests pass collecting functions. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/** The process's real stdout/stderr. */
+export function processIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+  };
+}
+
+/**
+ * Reads and decodes a JSON file. Errors name the file and what it should have been:
+ * missing file, a directory, unreadable, or malformed JSON.
+ */
+export function readJsonFile(path: string, expected: string): unknown {
+  let text: string;
+  try {
+    if (fs.statSync(path).isDirectory()) {
+      throw new IstioMeshValidationError(path, `'${path}' is a directory; expected ${expected}`);
+    }
+    text = fs.readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof IstioMeshValidationError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : (e as Error).message;
+    throw new IstioMeshValidationError(path, `cannot read '${path}': ${why}; expected ${expected}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new IstioMeshValidationError(path, `'${path}' is not valid JSON (${(e as Error).message}); expected ${expected}`);
+  }
+}
+
+/** What an inspected fortio file must be, for error messages. */
+export const FORTIO_FILE_EXPECTED = 'a fortio JSON result (`fortio load -json <file>`)';
+
+/** The `--json` object: exactly these keys; latencies in seconds; null where unknown. */
+export interface InspectJson {
+  readonly count: number;
+  readonly actualQps: number;
+  readonly errorRate: number | null;
+  readonly slip: number | null;
+  readonly p50: number | null;
+  readonly p75: number | null;
+  readonly p90: number | null;
+  readonly p99: number | null;
+  readonly p999: number | null;
+}
+
+/** Builds the `--json` object from a run summary computed with {@link INSPECT_PERCENTILES}. */
+export function inspectJson(s: RunSummary): InspectJson {
+  const at = (p: number) => s.percentiles.find((x) => x.p === p)?.value ?? null;
+  return {
+    count: s.count,
+    actualQps: s.actualQps,
+    errorRate: s.errorRate ?? null,
+    slip: s.slip ?? null,
+    p50: at(50),
+    p75: at(75),
+    p90: at(90),
+    p99: at(99),
+    p999: at(99.9),
+  };
+}
+
+function ms(seconds: number | undefined): string {
+  return seconds === undefined ? '—' : (seconds * 1000).toPrecision(3);
+}
+
+function pct(x: number | undefined, digits: number): string {
+  return x === undefined ? '—' : `${(x * 100).toFixed(digits)} %`;
+}
+
+/** Human-readable report of one run. */
+export function inspectText(file: string, version: string | undefined, s: RunSummary): string {
+  const lines = [
+    `${file}${version ? ` (fortio ${version})` : ''}`,
+    `count           ${s.count}`,
+    `requested QPS   ${s.requestedQps}`,
+    `actual QPS      ${s.actualQps.toFixed(2)}`,
+    `error rate      ${pct(s.errorRate, 3)}`,
+    `schedule slip   ${s.slip === undefined ? '— (closed loop)' : pct(s.slip, 3)}`,
+    `resolution -r   ${s.divider === undefined ? 'unknown' : `${s.divider} s`}`,
+    '',
+    'percentile   latency ms   bucket ms   CO-corrected ms',
+  ];
+  for (const p of s.percentiles) {
+    const co = p.coDiffers ? ms(p.corrected) : p.corrected === undefined ? 'n/a' : 'same';
+    lines.push(`${`p${p.p}`.padEnd(13)}${ms(p.value).padEnd(13)}${ms(p.bucketWidth).padEnd(12)}${co}`);
+  }
+  if (s.co) {
+    lines.push('', `CO correction: interval ${(s.co.expectedIntervalSeconds * 1000).toPrecision(3)} ms per connection, ${s.co.correctedCount - s.co.rawCount} synthetic samples added`);
+  }
+  if (s.slip !== undefined && s.slip > 0.01) lines.push('', 'WARNING: schedule slip > 1 %: the generator fell behind; this run is not valid for latency.');
+  return lines.join('\n') + '\n';
+}
+
+/** Registers `inspect` on the program. */
+export function registerInspectCommand(program: Command, io: CliIo = processIo()): Command {
+  return program
+    .command('inspect')
+    .description('print count, QPS, error rate, schedule slip and p50/p75/p90/p99/p99.9 of one fortio JSON result')
+    .argument('<fortio-result.json>', 'a fortio `load -json` result file')
+    .option('--json', 'print exactly one JSON object (seconds)')
+    .action((file: string, opts: { json?: boolean }) => {
+      const result = parseFortioResult(readJsonFile(file, FORTIO_FILE_EXPECTED), file);
+      const summary = summarizeRun(result, INSPECT_PERCENTILES);
+      io.stdout(opts.json ? JSON.stringify(inspectJson(summary)) + '\n' : inspectText(file, result.version, summary));
+    });
+}

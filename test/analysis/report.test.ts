@@ -1,0 +1,189 @@
+import { BenchmarkMode } from '../../lib/benchmark/contract';
+import { parseFortioResult } from '../../lib/analysis/fortio';
+import { buildComparison, CompareInput, ComparisonReport, RunInput } from '../../lib/analysis/report';
+import { bucketBounds, fortioHistogram, fortioPercentile, lognormal, shifted, FortioHistogramJson } from '../fixtures/fortio-gen';
+import { generateRuns, GeneratedRun, metadataFor, resourceSamples } from '../fixtures/results';
+
+const { BASELINE, SIDECAR, AMBIENT } = BenchmarkMode;
+const R = 8;
+const N = 20000;
+const base = lognormal(0.0002, 0.35);
+
+function toInput(runs: readonly GeneratedRun[], extra: Partial<CompareInput> = {}): CompareInput {
+  const inputs: RunInput[] = runs.map((r) => ({ round: r.round, mode: r.mode, source: `rounds/${r.round}/${r.mode}.json`, result: parseFortioResult(r.json, 'x') }));
+  return { runs: inputs, resources: [], metadata: metadataFor(R, [BASELINE, SIDECAR, AMBIENT]), ...extra };
+}
+
+/** Fortio's own p (as the fixture wrote it into the file) for one generated run. */
+function filePercentile(r: GeneratedRun, p: number): number {
+  const h = r.json.DurationHistogram as FortioHistogramJson;
+  return (h.Percentiles ?? []).find((q) => q.Percentile === p)!.Value;
+}
+
+function mode(report: ComparisonReport, m: BenchmarkMode) {
+  return report.modes.find((x) => x.mode === m)!;
+}
+
+describe('buildComparison on generated rounds with known distributions', () => {
+  const runs = generateRuns(
+    [
+      { mode: BASELINE, sampler: base },
+      { mode: SIDECAR, sampler: shifted(base, 0.0004) },
+      { mode: AMBIENT, sampler: shifted(base, 0.000001) },
+    ],
+    R,
+    N,
+  );
+  const report = buildComparison(toInput(runs));
+
+  test('absolute percentiles come from the POOLED histogram: equal fortio\'s percentile of all samples together', () => {
+    for (const m of [BASELINE, SIDECAR, AMBIENT]) {
+      const all = runs.filter((r) => r.mode === m).flatMap((r) => r.samples);
+      const union = fortioHistogram(all, 0.00001);
+      mode(report, m).percentiles.forEach((c) => expect(c.value).toBe(fortioPercentile(union, c.p)));
+      expect(mode(report, m).pooledCount).toBe(R * N);
+    }
+  });
+
+  test('per-round CI is [x(2), x(7)] of the per-round fortio percentiles (R = 8)', () => {
+    const perRound = runs.filter((r) => r.mode === SIDECAR).map((r) => filePercentile(r, 90)).sort((a, b) => a - b);
+    const cell = mode(report, SIDECAR).percentiles.find((c) => c.p === 90)!;
+    expect(cell.rounds!.lower).toBeCloseTo(perRound[1], 15);
+    expect(cell.rounds!.upper).toBeCloseTo(perRound[6], 15);
+    expect(cell.rounds!.median).toBeCloseTo((perRound[3] + perRound[4]) / 2, 15);
+    expect(cell.rounds!.coverage).toBeCloseTo(1 - 2 * (9 / 256), 12);
+  });
+
+  test('deltas are paired per round: median and order statistics of Q(sidecar, r) − Q(baseline, r)', () => {
+    const byRound = (m: BenchmarkMode, r: number) => runs.find((x) => x.mode === m && x.round === r)!;
+    const deltas = Array.from({ length: R }, (_, i) => filePercentile(byRound(SIDECAR, i + 1), 50) - filePercentile(byRound(BASELINE, i + 1), 50)).sort((a, b) => a - b);
+    const d = mode(report, SIDECAR).deltas.find((x) => x.p === 50)!;
+    expect(d.pairs).toBe(R);
+    expect(d.median).toBeCloseTo((deltas[3] + deltas[4]) / 2, 15);
+    expect(d.lower).toBeCloseTo(deltas[1], 15);
+    expect(d.upper).toBeCloseTo(deltas[6], 15);
+  });
+
+  test('a true +0.4 ms shift is found within the histogram resolution and is a detectable difference', () => {
+    const d = mode(report, SIDECAR).deltas.find((x) => x.p === 50)!;
+    const [lo, hi] = bucketBounds(0.0006, 0.00001);
+    expect(Math.abs(d.median! - 0.0004)).toBeLessThanOrEqual(2 * (hi - lo));
+    expect(d.noDetectableDifference).toBe(false);
+    expect(d.belowResolution).toBe(false);
+    const pb = mode(report, BASELINE).percentiles[0].value!;
+    const ps = mode(report, SIDECAR).percentiles[0].value!;
+    expect(d.ratio).toBeCloseTo(ps / pb, 12);
+  });
+
+  test('a 1 µs shift is reported as below resolution', () => {
+    const d = mode(report, AMBIENT).deltas.find((x) => x.p === 50)!;
+    expect(d.belowResolution).toBe(true);
+    expect(Math.abs(d.median!)).toBeLessThan(d.resolution!);
+  });
+
+  test('p99.9 is shown with 160 k pooled calls; the baseline has no deltas', () => {
+    expect(mode(report, BASELINE).percentiles.find((c) => c.p === 99.9)!.status).toBe('ok');
+    expect(mode(report, BASELINE).deltas).toEqual([]);
+    expect(report.baseline).toBe(BASELINE);
+    // 20 000 calls per run leave only 20 calls above p99.9 per round: said, not hidden
+    expect(report.flags).toEqual([BASELINE, SIDECAR, AMBIENT].map((m) => `${m} p99.9: per-round values (CI, Δ) rest on runs with n·(1−p) = 20 < 100 tail samples`));
+  });
+});
+
+describe('validity', () => {
+  test('a run with schedule slip > 1 % is flagged, excluded from pooling and from pairing', () => {
+    const runs = generateRuns([{ mode: BASELINE, sampler: base }, { mode: SIDECAR, sampler: base, options: (r) => (r === 3 ? { actualQps: 950 } : {}) }], R, 5000);
+    const report = buildComparison(toInput(runs));
+    const sc = mode(report, SIDECAR);
+    expect(sc.validRounds).toBe(7);
+    expect(sc.pooledCount).toBe(7 * 5000);
+    expect(sc.deltas[0].pairs).toBe(7);
+    expect(sc.maxSlip).toBeCloseTo(0.05, 12);
+    expect(report.flags.some((f) => /^round 3 sidecar: schedule slip 5 % > 1 %.*invalid, excluded/.test(f))).toBe(true);
+    const validSamples = runs.filter((r) => r.mode === SIDECAR && r.round !== 3).flatMap((r) => r.samples);
+    expect(sc.percentiles[0].value).toBe(fortioPercentile(fortioHistogram(validSamples, 0.00001), 50));
+  });
+
+  test('errors > 0.1 % flag the run but keep it; the pooled error rate counts non-2xx', () => {
+    const runs = generateRuns([{ mode: BASELINE, sampler: base }, { mode: AMBIENT, sampler: base, options: (r) => (r === 2 ? { errors503: 20, socketErrors: 10 } : {}) }], R, 5000);
+    const report = buildComparison(toInput(runs));
+    const am = mode(report, AMBIENT);
+    expect(am.validRounds).toBe(R);
+    expect(am.errorRate).toBeCloseTo(30 / (R * 5000), 15);
+    expect(report.flags.some((f) => /^round 2 ambient: errors 0\.6 % > 0\.1 %/.test(f))).toBe(true);
+  });
+
+  test('too few samples: p99.9 from 40 k pooled calls is "n/a (n)", p99 is shown', () => {
+    const report = buildComparison(toInput(generateRuns([{ mode: BASELINE, sampler: base }], R, 5000)));
+    const cells = mode(report, BASELINE).percentiles;
+    expect(cells.find((c) => c.p === 99.9)!.status).toBe('n/a (n)');
+    expect(cells.find((c) => c.p === 99)!.status).toBe('ok');
+  });
+
+  test('slip 0.5 % (valid) hides p99 and p99.9 as "n/a (CO)" but keeps p50 and p90', () => {
+    const runs = generateRuns([{ mode: BASELINE, sampler: base, options: () => ({ actualQps: 995 }) }], R, N);
+    const cells = mode(buildComparison(toInput(runs)), BASELINE).percentiles;
+    expect(cells.map((c) => [c.p, c.status])).toEqual([[50, 'ok'], [90, 'ok'], [99, 'n/a (CO)'], [99.9, 'n/a (CO)']]);
+  });
+
+  test('missing results and recorded failures are listed', () => {
+    const runs = generateRuns([{ mode: BASELINE, sampler: base }, { mode: SIDECAR, sampler: base }], 3, 2000).filter((r) => !(r.round === 2 && r.mode === SIDECAR) && !(r.round === 3 && r.mode === SIDECAR));
+    const metadata = metadataFor(3, [BASELINE, SIDECAR], { failures: [{ round: 3, mode: SIDECAR, reason: 'Job deadline exceeded' }] });
+    const report = buildComparison(toInput(runs, { metadata }));
+    expect(report.flags).toContain('round 3 sidecar: run failed (Job deadline exceeded)');
+    expect(report.flags).toContain('round 2 sidecar: result missing');
+    expect(report.seed).toBe(42);
+  });
+});
+
+describe('proxy resources', () => {
+  test('per round: Σ over proxies of mean CPU and of max memory; reported as the median over rounds', () => {
+    const runs = generateRuns([{ mode: BASELINE, sampler: base }, { mode: SIDECAR, sampler: base }], 3, 1000);
+    const resources = [1, 2, 3].map((r) =>
+      resourceSamples(SIDECAR, r, [
+        { pod: 'load', cpu: [100 + r, 200 + r, 300 + r], mem: [40, 41 + r, 39] },
+        { pod: 'server', cpu: [50, 50], mem: [30, 30] },
+      ]),
+    );
+    const report = buildComparison(toInput(runs, { resources, metadata: metadataFor(3, [BASELINE, SIDECAR]) }));
+    // round r: cpu = (200 + r) + 50, mem = (41 + r) + 30 → medians at r = 2
+    expect(mode(report, SIDECAR).resources).toEqual({ cpuMillicores: 252, memoryMiB: 73, containers: 2, rounds: 3 });
+    expect(mode(report, BASELINE).resources.cpuMillicores).toBeNull();
+  });
+});
+
+describe('options', () => {
+  test('--baseline sidecar: deltas are computed against sidecar', () => {
+    const runs = generateRuns([{ mode: BASELINE, sampler: base }, { mode: SIDECAR, sampler: shifted(base, 0.0004) }], R, 5000);
+    const report = buildComparison(toInput(runs), { baseline: SIDECAR });
+    expect(mode(report, SIDECAR).deltas).toEqual([]);
+    expect(mode(report, BASELINE).deltas[0].median!).toBeLessThan(-0.0003);
+  });
+});
+
+describe('coordinated omission and status flags', () => {
+  test('a mode whose calls stall shows a CO-corrected tail that differs; a clean mode does not', () => {
+    const fast = lognormal(0.0005, 0.2);
+    const stalls = (rng: () => number) => (rng() < 0.0005 ? 0.5 : fast(rng)); // 0.05 % of calls take 500 ms
+    const runs = generateRuns(
+      [
+        { mode: BASELINE, sampler: fast, options: () => ({ requestedQps: 100, numThreads: 1 }) },
+        { mode: SIDECAR, sampler: stalls, options: () => ({ requestedQps: 100, numThreads: 1 }) },
+      ],
+      R,
+      N,
+    );
+    const report = buildComparison(toInput(runs));
+    const p999 = (m: BenchmarkMode) => mode(report, m).percentiles.find((c) => c.p === 99.9)!;
+    expect(p999(SIDECAR).coDiffers).toBe(true);
+    expect(p999(SIDECAR).corrected!).toBeGreaterThan(10 * p999(SIDECAR).value!);
+    expect(p999(BASELINE).coDiffers).toBe(false);
+  });
+
+  test('hidden percentiles are explained in the flags', () => {
+    const runs = generateRuns([{ mode: BASELINE, sampler: base, options: () => ({ actualQps: 995 }) }], R, 5000);
+    const report = buildComparison(toInput(runs, { metadata: metadataFor(R, [BASELINE]) }));
+    expect(report.flags).toContain('baseline p99.9: n/a (n) — 40000 pooled calls, n·(1−p) ≥ 100 needs ≥ 100000');
+    expect(report.flags).toContain('baseline p99: n/a (CO) — schedule slip 0.5 % ≥ (1−p)/10 = 0.1 %');
+  });
+});
