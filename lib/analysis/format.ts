@@ -2,6 +2,7 @@
  * Renders a {@link ComparisonReport} as a terminal table, Markdown, JSON or CSV (§7.9). Pure.
  * Latencies are shown in ms with 2 significant digits; JSON and CSV keep seconds, unrounded.
  */
+import { BenchmarkMode } from '../benchmark/contract';
 import { ComparisonReport, DeltaCell, ModeReport, PercentileCell } from './report';
 
 /** Output formats of `compare --format`. */
@@ -58,7 +59,7 @@ function countText(n: number): string {
 
 /** The table body shared by the text and Markdown renderers: header row + metric rows. */
 export function comparisonRows(r: ComparisonReport): string[][] {
-  const header = ['', ...r.modes.map((m) => (m.mode === r.baseline ? `${m.mode} (baseline)` : m.mode))];
+  const header = ['', ...r.modes.map((m) => (m.mode === r.baseline && m.mode !== BenchmarkMode.BASELINE ? `${m.mode} (baseline)` : m.mode))];
   const rows: string[][] = [header];
   r.percentiles.forEach((p, i) => {
     rows.push([

@@ -3,6 +3,7 @@
  * x: percentile on a log scale of 1/(1−p) (50 %, 90 %, 99 %, 99.9 %, 99.99 %); y: latency (ms).
  * Data come from each mode's pooled fortio histogram. Pure: returns the SVG text.
  */
+import { BenchmarkMode } from '../benchmark/contract';
 import { ComparisonReport } from './report';
 
 const WIDTH = 760;
@@ -59,7 +60,7 @@ export function renderLatencySvg(r: ComparisonReport, title = 'Latency by percen
     parts.push(`<polyline data-mode="${esc(m.mode)}" fill="none" stroke="${color}" stroke-width="2" points="${points}"/>`);
     const ly = MARGIN.top + 16 + i * 18;
     parts.push(`<line x1="${WIDTH - MARGIN.right + 14}" x2="${WIDTH - MARGIN.right + 34}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"/>`);
-    parts.push(`<text x="${WIDTH - MARGIN.right + 40}" y="${ly}" dominant-baseline="middle">${esc(m.mode)}${m.mode === r.baseline ? ' (baseline)' : ''}</text>`);
+    parts.push(`<text x="${WIDTH - MARGIN.right + 40}" y="${ly}" dominant-baseline="middle">${esc(m.mode)}${m.mode === r.baseline && m.mode !== BenchmarkMode.BASELINE ? ' (baseline)' : ''}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n') + '\n';

@@ -17,11 +17,12 @@ const runs = generateRuns(
   8,
   5000,
 );
-const report = buildComparison({
+const input = {
   runs: runs.map((r) => ({ round: r.round, mode: r.mode, source: `rounds/${r.round}/${r.mode}.json`, result: parseFortioResult(r.json, 'x') })),
   resources: [resourceSamples(SIDECAR, 1, [{ pod: 'load', cpu: [200, 220], mem: [48, 50] }])],
   metadata: metadataFor(8, [BASELINE, SIDECAR, AMBIENT]),
-});
+};
+const report = buildComparison(input);
 
 /** Minimal CSV reader for the test (handles quoted cells). */
 function parseCsv(text: string): string[][] {
@@ -114,7 +115,13 @@ describe('SVG latency plot', () => {
     expect(svg.trim().endsWith('</svg>')).toBe(true);
     expect(svg.match(/<polyline /g)).toHaveLength(3);
     for (const m of [BASELINE, SIDECAR, AMBIENT]) expect(svg).toContain(`data-mode="${m}"`);
-    expect(svg).toContain('baseline (baseline)');
+    expect(svg).toMatch(/>baseline<\/text>/);
+    expect(svg).not.toContain('(baseline)');
+  });
+
+  test('a baseline other than the baseline mode is marked in the legend', () => {
+    const r = buildComparison(input, { baseline: SIDECAR });
+    expect(renderLatencySvg(r)).toContain('sidecar (baseline)');
   });
 
   test('each curve rises with the percentile (y decreases in SVG coordinates) and sidecar lies above baseline', () => {
