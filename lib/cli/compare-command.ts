@@ -18,7 +18,8 @@ import { buildComparison, CompareInput, RunInput } from '../analysis/report';
 import { formatReport, OUTPUT_FORMATS, OutputFormat } from '../analysis/format';
 import { renderLatencySvg } from '../analysis/svg';
 import { invalid, IstioMeshValidationError } from '../private/errors';
-import { CliIo, FORTIO_FILE_EXPECTED, processIo, readJsonFile } from './inspect-command';
+import { FORTIO_FILE_EXPECTED } from './inspect-command';
+import { CliIo, processIo, readJsonFile } from './io';
 
 const MODES: readonly string[] = Object.freeze(Object.values(BenchmarkMode) as string[]);
 const RESOURCES_SUFFIX = '.resources.json';

@@ -1,50 +1,10 @@
 /**
  * `mesh-bench inspect <fortio-result.json> [--json]`: per-run metrics of one plain fortio result.
- * Also home of the small I/O helpers the subcommands share (output sink, JSON file reading).
  */
-import * as fs from 'fs';
 import { Command } from 'commander';
 import { parseFortioResult } from '../analysis/fortio';
 import { INSPECT_PERCENTILES, RunSummary, summarizeRun } from '../analysis/run-summary';
-import { IstioMeshValidationError } from '../private/errors';
-
-/** Where a subcommand writes; tests pass collecting functions. */
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
-
-/** The process's real stdout/stderr. */
-export function processIo(): CliIo {
-  return {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-  };
-}
-
-/**
- * Reads and decodes a JSON file. Errors name the file and what it should have been:
- * missing file, a directory, unreadable, or malformed JSON.
- */
-export function readJsonFile(path: string, expected: string): unknown {
-  let text: string;
-  try {
-    if (fs.statSync(path).isDirectory()) {
-      throw new IstioMeshValidationError(path, `'${path}' is a directory; expected ${expected}`);
-    }
-    text = fs.readFileSync(path, 'utf8');
-  } catch (e) {
-    if (e instanceof IstioMeshValidationError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : (e as Error).message;
-    throw new IstioMeshValidationError(path, `cannot read '${path}': ${why}; expected ${expected}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new IstioMeshValidationError(path, `'${path}' is not valid JSON (${(e as Error).message}); expected ${expected}`);
-  }
-}
+import { CliIo, processIo, readJsonFile } from './io';
 
 /** What an inspected fortio file must be, for error messages. */
 export const FORTIO_FILE_EXPECTED = 'a fortio JSON result (`fortio load -json <file>`)';

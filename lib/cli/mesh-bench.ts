@@ -6,7 +6,8 @@
 import { Command, CommanderError } from 'commander';
 import { IstioMeshValidationError } from '../private/errors';
 import { registerCompareCommand } from './compare-command';
-import { CliIo, processIo, registerInspectCommand } from './inspect-command';
+import { registerInspectCommand } from './inspect-command';
+import { CliIo, processIo } from './io';
 import { registerRunCommand } from './run-command';
 
 /**

@@ -9,6 +9,7 @@ import { aggregateBucketsByLe, bucketQuantile, HistogramBucket, parsePrometheusT
 import { KubeClient } from '../kube/client';
 import { DATAPLANE_MODE_LABEL, hasIstioProxy, ISTIO_SYSTEM_NAMESPACE, ZTUNNEL_SELECTOR } from '../kube/preflight';
 import { PodView } from '../kube/types';
+import { CliIo, processIo } from './io';
 
 /** pilot-agent's (and ztunnel's) status port serving merged Prometheus metrics. */
 export const METRICS_PORT = 15020;
@@ -196,10 +197,7 @@ export function renderText(report: LatencyReport, qs: readonly number[]): string
 }
 
 /** Output sinks; tests pass collectors. */
-export interface LatencyIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
+export type LatencyIo = CliIo;
 
 function parsePositiveInt(value: string): number {
   const n = Number(value);
@@ -214,7 +212,7 @@ function parseQuantiles(value: string): number[] {
 }
 
 /** Runs the CLI on `argv` (`process.argv` form); returns the exit code. */
-export async function main(argv: readonly string[], io: LatencyIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): Promise<number> {
+export async function main(argv: readonly string[], io: LatencyIo = processIo()): Promise<number> {
   const program = new Command('mesh-latency')
     .description('per-pod Istio proxy latency quantiles (histogram_quantile over istio_request_duration_milliseconds)')
     .requiredOption('--namespace <ns>', 'namespace to inspect')

@@ -15,6 +15,7 @@ import { JOB_NAME_LABEL, runJobToEnd } from '../kube/jobs';
 import { hasIstioProxy, ISTIO_SYSTEM_NAMESPACE, preflight, PreflightReport, ZTUNNEL_SELECTOR } from '../kube/preflight';
 import { ProxySampler, SampleTarget, startProxySampler } from '../kube/proxy-usage';
 import { invalid } from '../private/errors';
+import { CliIo, processIo } from './io';
 
 /** Rounds when `--rounds` is not given. */
 export const DEFAULT_ROUNDS = 8;
@@ -56,11 +57,8 @@ export interface RunBenchmarkOptions {
   readonly keepJobs?: boolean;
 }
 
-/** Where output goes (text as written, newlines included): summary on stdout, progress and warnings on stderr. */
-export interface RunIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
+/** Where output goes: summary on stdout, progress and warnings on stderr. */
+export type RunIo = CliIo;
 
 /** What a run produced. */
 export interface RunOutcome {
@@ -303,7 +301,7 @@ function optNumber(v: unknown): number | undefined {
  */
 export function registerRunCommand(
   program: Command,
-  io: RunIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
+  io: RunIo = processIo(),
   setExitCode: (code: number) => void = (code) => {
     process.exitCode = code;
   },
