@@ -160,7 +160,8 @@ export async function runBenchmark(options: RunBenchmarkOptions, io: RunIo): Pro
       const harness = harnesses.find((h) => h.mode === mode);
       if (harness === undefined) continue;
       const prefix = `round ${round}/${rounds} ${mode}`;
-      const warm = await runPhase(ctx, harness, round, 'warmup', prefix);
+      // fortio reads `-t=0s` as "until interrupted": a zero warm-up means no warm-up Job at all.
+      const warm: PhaseResult = harness.meta.warmupSeconds > 0 ? await runPhase(ctx, harness, round, 'warmup', prefix) : { ok: true, text: '' };
       if (!warm.ok) {
         failures.push({ round, mode, reason: `warmup: ${warm.reason}` });
         log(`${prefix}: FAILED (warmup: ${warm.reason}); skipping the measured phase`);

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { seededRoundOrders } from '../../lib/analysis/rng';
-import { ALL_MODES, BenchmarkMode, ProxyResourceSamples, RESULT_BEGIN_MARKER, RunMetadata } from '../../lib/benchmark/contract';
+import { ALL_MODES, BenchmarkMode, JOB_META_KEY, ProxyResourceSamples, RESULT_BEGIN_MARKER, RunMetadata } from '../../lib/benchmark/contract';
 import { PreflightError, registerRunCommand, runBenchmark, RunBenchmarkOptions } from '../../lib/cli/run-command';
 import {
   CLIENT_NODE,
@@ -272,5 +272,16 @@ describe('mesh-bench run (end to end against a fake API server)', () => {
     fs.writeFileSync(path.join(dir, 'used', 'metadata.json'), '{}');
     await expect(runBenchmark(fast({ out: path.join(dir, 'used') }), io)).rejects.toThrow(/'out' must be a new or empty directory/);
     expect(cluster.server.requests).toEqual([]);
+  });
+
+  test('a zero-second warm-up creates no warm-up Job (fortio would read -t=0s as "run forever")', async () => {
+    for (const cm of cluster.configMaps.filter((c) => c.data[JOB_META_KEY] !== undefined)) {
+      const meta = JSON.parse(cm.data[JOB_META_KEY]) as Record<string, unknown>;
+      cm.data[JOB_META_KEY] = JSON.stringify({ ...meta, warmupSeconds: 0 });
+    }
+    cluster.jobScript = (m) => okScript(cellOf(m));
+    const outcome = await runBenchmark(fast({ rounds: 1 }), io);
+    expect(outcome.exitCode).toBe(0);
+    expect(cluster.createdJobs.map((j) => cellOf(j.manifest).phase)).toEqual(['measure', 'measure', 'measure']);
   });
 });
