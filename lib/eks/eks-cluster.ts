@@ -11,6 +11,7 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { invalid } from '../private/errors';
+import { PREFIX_LIMITS, namePrefix } from '../private/naming';
 import { validateClusterName, validateIntRange, validateRegion } from '../private/validate';
 import { IEksClusterRef } from './cluster-ref';
 import { EksNodeSecurity } from './eks-node-security';
@@ -206,7 +207,7 @@ export class EksCluster extends Construct implements IEksClusterRef {
     });
     const launchTemplate = new LaunchTemplate(this, 'NodeLaunchTemplate', {
       provider,
-      namePrefix: `${props.clusterName}-nodes-`,
+      namePrefix: namePrefix(props.clusterName, '-nodes-', PREFIX_LIMITS.launchTemplate),
       vpcSecurityGroupIds: [this.cluster.vpcConfig.clusterSecurityGroupId, this.nodeSecurity.securityGroup.id],
       metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
       tagSpecifications: [{ resourceType: 'instance', tags: { ...props.tags, Name: `${props.clusterName}-node` } }],
@@ -226,7 +227,7 @@ export class EksCluster extends Construct implements IEksClusterRef {
     this.nodeGroup = new EksNodeGroup(this, 'NodeGroup', {
       provider,
       clusterName: this.cluster.name,
-      nodeGroupNamePrefix: `${props.clusterName}-`,
+      nodeGroupNamePrefix: namePrefix(props.clusterName, '-', PREFIX_LIMITS.eksNodeGroup),
       nodeRoleArn: this.roles.nodeRole.arn,
       subnetIds: nodeSubnets,
       instanceTypes,

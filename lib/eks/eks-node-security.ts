@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { PREFIX_LIMITS, namePrefix } from '../private/naming';
 
 /** Props of {@link EksNodeSecurity}. */
 export interface EksNodeSecurityProps {
@@ -44,7 +45,7 @@ export class EksNodeSecurity extends Construct {
     const provider = props.awsProvider;
     this.securityGroup = new SecurityGroup(this, 'NodeSecurityGroup', {
       provider,
-      namePrefix: `${props.clusterName}-nodes-`,
+      namePrefix: namePrefix(props.clusterName, '-nodes-', PREFIX_LIMITS.securityGroup),
       description: `Istio ambient node ports for EKS cluster ${props.clusterName}`,
       vpcId: props.vpcId,
       tags: { ...props.tags, Name: `${props.clusterName}-nodes` },

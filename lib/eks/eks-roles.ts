@@ -2,6 +2,7 @@ import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { PREFIX_LIMITS, namePrefix } from '../private/naming';
 
 /** Props of {@link EksRoles}. */
 export interface EksRolesProps {
@@ -37,10 +38,10 @@ export class EksRoles extends Construct {
     super(scope, id);
     const provider = props.awsProvider;
     this.clusterRole = new IamRole(this, 'ClusterRole', {
-      provider, namePrefix: `${props.clusterName}-cluster-`.slice(0, 38), assumeRolePolicy: assumeRole('eks.amazonaws.com'), tags: props.tags,
+      provider, namePrefix: namePrefix(props.clusterName, '-cluster-', PREFIX_LIMITS.iamRole), assumeRolePolicy: assumeRole('eks.amazonaws.com'), tags: props.tags,
     });
     this.nodeRole = new IamRole(this, 'NodeRole', {
-      provider, namePrefix: `${props.clusterName}-node-`.slice(0, 38), assumeRolePolicy: assumeRole('ec2.amazonaws.com'), tags: props.tags,
+      provider, namePrefix: namePrefix(props.clusterName, '-node-', PREFIX_LIMITS.iamRole), assumeRolePolicy: assumeRole('ec2.amazonaws.com'), tags: props.tags,
     });
     const attach = (role: IamRole, scopeId: string, policies: string[]) => {
       const group = new Construct(this, scopeId);

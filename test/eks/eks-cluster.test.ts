@@ -1,3 +1,4 @@
+import { TerraformVariable } from 'cdktf';
 import { EKS_MANAGED_ADDONS, EksCluster, EksClusterProps, EksSupportType, NodeCapacityType } from '../../lib/eks/eks-cluster';
 import { ISTIO_NODE_PORTS } from '../../lib/eks/eks-node-security';
 import { IstioMeshValidationError } from '../../lib/private/errors';
@@ -157,4 +158,26 @@ describe('EksCluster: fails at synth', () => {
   test('fails when max is below min', () => fails({ nodeMinSize: 3, nodeMaxSize: 2, nodeDesiredSize: 3 }, /^'nodeMaxSize' must be an integer from 3 to 450, got 2/));
   test('fails when no instance type is given', () => fails({ nodeInstanceTypes: [] }, /^'nodeInstanceTypes' must list at least one instance type/));
   test('fails when the region is unknown', () => fails({ region: 'xx-1' }, /^'region' must be an AWS region code, got 'xx-1'/));
+});
+
+describe('EksCluster: names derived from the cluster name fit AWS prefix limits', () => {
+  test('a 100-character cluster name is cut so every name_prefix fits (IAM role 38, node group 37)', () => {
+    const { json } = synth({ clusterName: 'c'.repeat(100) });
+    for (const [, r] of resourcesOf(json, 'aws_iam_role')) expect((r.name_prefix as string).length).toBeLessThanOrEqual(38);
+    for (const [, g] of resourcesOf(json, 'aws_eks_node_group')) expect((g.node_group_name_prefix as string).length).toBeLessThanOrEqual(37);
+    expect((only(json, 'aws_security_group').name_prefix as string).length).toBeLessThanOrEqual(100);
+    expect((only(json, 'aws_launch_template').name_prefix as string).length).toBeLessThanOrEqual(99);
+    expect(resourcesOf(json, 'aws_iam_role').map(([, r]) => r.name_prefix).sort()).toEqual([`${'c'.repeat(29)}-cluster-`, `${'c'.repeat(32)}-node-`]);
+  });
+
+  test('a Terraform variable is cut at plan time with substr()', () => {
+    const stack = testStack();
+    const name = new TerraformVariable(stack, 'cluster_name', { type: 'string' });
+    new EksCluster(stack, 'Eks', { ...PROPS, clusterName: name.stringValue });
+    const json = synthJson(stack);
+    expect(resourcesOf(json, 'aws_iam_role').map(([, r]) => r.name_prefix).sort()).toEqual([
+      '${substr(var.cluster_name, 0, 29)}-cluster-', '${substr(var.cluster_name, 0, 32)}-node-',
+    ]);
+    expect(only(json, 'aws_eks_node_group').node_group_name_prefix).toBe('${substr(var.cluster_name, 0, 36)}-');
+  });
 });
