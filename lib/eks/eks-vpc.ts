@@ -14,7 +14,10 @@ import { validateIntRange } from '../private/validate';
 
 /** Props of {@link EksVpc}. */
 export interface EksVpcProps {
-  /** Name used in `Name` tags and the `kubernetes.io/cluster/<name>` subnet tag. */
+  /**
+   * Name used in `Name` tags. (No `kubernetes.io/cluster/<name>` subnet tag: EKS ≥ 1.19 and the AWS
+   * load balancer controller ≥ 2.1.1 do not need it, and a tag key cannot safely hold a variable.)
+   */
   readonly clusterName: string;
   /**
    * IPv4 CIDR of the VPC; each subnet gets a /4 slice of it (a /20 for a /16).
@@ -58,7 +61,6 @@ export class EksVpc extends Construct {
     }
     const provider = props.awsProvider;
     const tags = (name: string, extra: Record<string, string> = {}) => ({ ...props.tags, Name: `${props.clusterName}-${name}`, ...extra });
-    const clusterTag = { [`kubernetes.io/cluster/${props.clusterName}`]: 'shared' };
 
     const azs = new DataAwsAvailabilityZones(this, 'Zones', {
       provider,
@@ -76,11 +78,11 @@ export class EksVpc extends Construct {
       const zone = new Construct(this, `Zone${i + 1}`);
       const pub = new Subnet(zone, 'Public', {
         provider, vpcId: this.vpc.id, availabilityZone: az, cidrBlock: Fn.cidrsubnet(cidr, 4, n + i), mapPublicIpOnLaunch: true,
-        tags: tags(`public-${i + 1}`, { ...clusterTag, 'kubernetes.io/role/elb': '1' }),
+        tags: tags(`public-${i + 1}`, { 'kubernetes.io/role/elb': '1' }),
       });
       const priv = new Subnet(zone, 'Private', {
         provider, vpcId: this.vpc.id, availabilityZone: az, cidrBlock: Fn.cidrsubnet(cidr, 4, i),
-        tags: tags(`private-${i + 1}`, { ...clusterTag, 'kubernetes.io/role/internal-elb': '1' }),
+        tags: tags(`private-${i + 1}`, { 'kubernetes.io/role/internal-elb': '1' }),
       });
       this.publicSubnets.push(pub);
       this.privateSubnets.push(priv);
