@@ -73,9 +73,19 @@ export interface EksClusterOptions {
   readonly adminPrincipalArns?: string[];
   /** Support policy for the Kubernetes version. @default EksSupportType.EXTENDED */
   readonly supportType?: EksSupportType;
+  /**
+   * Configuration values of the `vpc-cni` managed add-on (its JSON schema: `aws eks describe-addon-configuration`).
+   * The default makes pod security groups (if you enable them) use `standard` enforcement, which
+   * Istio's probe rewriting needs (istio/istio#53105).
+   * @default { env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' } }
+   */
+  readonly vpcCniConfigurationValues?: Record<string, unknown>;
   /** Tags for every AWS resource. @default - none */
   readonly tags?: Record<string, string>;
 }
+
+/** The `vpc-cni` add-on configuration Istio ambient needs on EKS. */
+export const ISTIO_VPC_CNI_CONFIGURATION: Readonly<Record<string, unknown>> = { env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' } };
 
 /** Props of {@link EksCluster}. */
 export interface EksClusterProps extends EksClusterOptions {
@@ -220,6 +230,7 @@ export class EksCluster extends Construct implements IEksClusterRef {
       const addon = new EksAddon(this, addonId(name), {
         provider, clusterName: this.cluster.name, addonName: name,
         resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'OVERWRITE', tags: props.tags,
+        configurationValues: name === 'vpc-cni' ? JSON.stringify(props.vpcCniConfigurationValues ?? ISTIO_VPC_CNI_CONFIGURATION) : undefined,
       });
       this.addons[name] = addon;
       beforeNodes.push(addon);

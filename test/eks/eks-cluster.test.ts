@@ -181,3 +181,18 @@ describe('EksCluster: names derived from the cluster name fit AWS prefix limits'
     expect(only(json, 'aws_eks_node_group').node_group_name_prefix).toBe('${substr(var.cluster_name, 0, 36)}-');
   });
 });
+
+describe('EksCluster: VPC CNI configuration for Istio', () => {
+  const vpcCni = (json: ReturnType<typeof synthJson>) => resourcesOf(json, 'aws_eks_addon').map(([, a]) => a).find((a) => a.addon_name === 'vpc-cni')!;
+
+  test('pod security groups, if enabled, use standard enforcement (Istio probe rewriting needs it)', () => {
+    const { json } = synth();
+    expect(JSON.parse(vpcCni(json).configuration_values as string)).toEqual({ env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' } });
+    for (const [, a] of resourcesOf(json, 'aws_eks_addon')) if (a.addon_name !== 'vpc-cni') expect(a.configuration_values).toBeUndefined();
+  });
+
+  test('vpcCniConfigurationValues replaces it', () => {
+    const { json } = synth({ vpcCniConfigurationValues: { env: { ENABLE_PREFIX_DELEGATION: 'true' } } });
+    expect(JSON.parse(vpcCni(json).configuration_values as string)).toEqual({ env: { ENABLE_PREFIX_DELEGATION: 'true' } });
+  });
+});
