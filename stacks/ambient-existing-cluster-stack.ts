@@ -1,12 +1,8 @@
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ExistingEksCluster } from '../lib/eks/existing-eks-cluster';
-import { eksHelmProviderConfig, eksKubernetesProviderConfig } from '../lib/eks/provider-config';
-import { clusterNameVariableConfig, regionVariableConfig } from '../lib/eks/variables';
 import { IstioAmbientCluster } from '../lib/istio/istio-ambient-cluster';
+import { clusterProviders, stackInputs } from './common';
 import { ReadyStackConfig } from './config';
 
 /**
@@ -18,16 +14,13 @@ export class AmbientExistingClusterStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, config: ReadyStackConfig) {
     super(scope, id);
-    const region = new TerraformVariable(this, 'region', regionVariableConfig({ default: 'us-west-2' }));
-    const clusterName = new TerraformVariable(this, 'cluster_name', clusterNameVariableConfig({ default: 'existing-cluster' }));
-    const aws = new AwsProvider(this, 'aws', { region: region.stringValue });
-    const cluster = new ExistingEksCluster(this, 'Eks', { clusterName: clusterName.stringValue, region: region.stringValue, awsProvider: aws });
-    const helm = new HelmProvider(this, 'helm', eksHelmProviderConfig(cluster));
-    const kubernetes = new KubernetesProvider(this, 'kubernetes', eksKubernetesProviderConfig(cluster));
+    const { region, clusterName, aws } = stackInputs(this, 'existing-cluster');
+    const cluster = new ExistingEksCluster(this, 'Eks', { clusterName, region, awsProvider: aws });
+    const { helm, kubernetes } = clusterProviders(this, cluster);
 
     this.mesh = new IstioAmbientCluster(this, 'Mesh', {
-      clusterName: clusterName.stringValue,
-      region: region.stringValue,
+      clusterName,
+      region,
       cluster,
       istioVersion: config.istioVersion,
       enrollExistingNamespaces: ['default'],

@@ -1,14 +1,10 @@
-import { Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { BenchmarkHarness } from '../lib/benchmark/benchmark-harness';
 import { BenchmarkNodeGroup } from '../lib/benchmark/benchmark-node-group';
 import { EksCluster } from '../lib/eks/eks-cluster';
-import { eksHelmProviderConfig, eksKubernetesProviderConfig } from '../lib/eks/provider-config';
-import { clusterNameVariableConfig, regionVariableConfig } from '../lib/eks/variables';
 import { IstioAmbientCluster } from '../lib/istio/istio-ambient-cluster';
+import { clusterProviders, stackInputs } from './common';
 import { ReadyStackConfig } from './config';
 
 /**
@@ -21,16 +17,11 @@ export class MeshBenchmarkStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, config: ReadyStackConfig) {
     super(scope, id);
-    const region = new TerraformVariable(this, 'region', regionVariableConfig({ default: 'us-west-2' }));
-    const clusterName = new TerraformVariable(this, 'cluster_name', clusterNameVariableConfig({ default: 'mesh-bench' }));
-    const aws = new AwsProvider(this, 'aws', { region: region.stringValue });
-    const cluster = new EksCluster(this, 'Eks', {
-      clusterName: clusterName.stringValue, region: region.stringValue, kubernetesVersion: config.kubernetesVersion, awsProvider: aws,
-    });
-    const helm = new HelmProvider(this, 'helm', eksHelmProviderConfig(cluster));
-    const kubernetes = new KubernetesProvider(this, 'kubernetes', eksKubernetesProviderConfig(cluster));
+    const { region, clusterName, aws } = stackInputs(this, 'mesh-bench');
+    const cluster = new EksCluster(this, 'Eks', { clusterName, region, kubernetesVersion: config.kubernetesVersion, awsProvider: aws });
+    const { helm, kubernetes } = clusterProviders(this, cluster);
     this.mesh = new IstioAmbientCluster(this, 'Mesh', {
-      clusterName: clusterName.stringValue, region: region.stringValue, cluster, istioVersion: config.istioVersion,
+      clusterName, region, cluster, istioVersion: config.istioVersion,
       allowUnsupportedKubernetesVersion: config.allowUnsupportedKubernetesVersion, helmProvider: helm, kubernetesProvider: kubernetes,
     });
     // Both benchmark nodes in the first private subnet: one AZ, identical hardware for every mode.

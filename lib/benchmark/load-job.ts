@@ -1,5 +1,5 @@
 import {
-  BenchmarkMode, COMPONENT_LABEL, LOAD_CONTAINER, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE, PHASE_LABEL, PLACEHOLDERS,
+  COMPONENT_LABEL, JobTemplateMeta, LOAD_CONTAINER, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE, PHASE_LABEL, PLACEHOLDERS,
   RESULT_BEGIN_MARKER, RESULT_CONTAINER, RESULT_END_MARKER, ROUND_LABEL, RUN_LABEL,
 } from './contract';
 
@@ -11,14 +11,8 @@ export interface PodPlacement {
   readonly avoidComponent: 'server' | 'load';
 }
 
-/** What one mode's load Job needs. */
-export interface LoadJobSpec {
-  readonly mode: BenchmarkMode;
-  readonly namespace: string;
-  readonly targetUrl: string;
-  readonly qps: number;
-  readonly connections: number;
-  readonly durationSeconds: number;
+/** What one mode's load Job needs: the deploy-time facts of the contract's meta, plus pod details. */
+export interface LoadJobSpec extends Pick<JobTemplateMeta, 'mode' | 'namespace' | 'targetUrl' | 'qps' | 'connections' | 'durationSeconds'> {
   readonly requestPayloadBytes: number;
   readonly resolutionSeconds: number;
   readonly fortioImage: string;
