@@ -63,3 +63,11 @@ export function sharedIstioDir(minor: string): string | undefined {
   console.warn(`SKIPPED conformance tests for Istio ${minor}: ${dir} not found (clone with ../shared beside the repo, or set ISTIO_SHARED_DIR)`);
   return undefined;
 }
+
+/**
+ * Cluster props of an IstioAmbientCluster installed into an existing cluster (looked up by name):
+ * the one place tests build them, so the coming `cluster: MeshCluster` props change is one edit.
+ */
+export function existingClusterMeshProps(): { clusterName: string; region: string; existingCluster: true } {
+  return { clusterName: 'mesh', region: 'eu-west-1', existingCluster: true };
+}

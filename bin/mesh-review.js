@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+require('../dist/lib/cli/mesh-review').main(process.argv).then((c) => { process.exitCode = c; });
