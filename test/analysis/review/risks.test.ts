@@ -177,6 +177,14 @@ describe('MR007 ztunnel pointed at a revision that is not the promoted one', () 
     expect(report.stacks).toHaveLength(1);
     expect(risksOf(report, 'ztunnel-not-on-promoted-revision')).toEqual([]);
   });
+  test('not produced: a mismatch already in base is not reported again by an unrelated change', () => {
+    const { report } = reviewPair((s, side) => {
+      mesh(s, { ztunnelValues: { revision: '1-22-8' }, helmTimeoutSeconds: side === 'base' ? 600 : 900 });
+      canaryIstiod(s, '1-22-8', '1.22.8');
+    });
+    expect(report.stacks).toHaveLength(1);
+    expect(risksOf(report, 'ztunnel-not-on-promoted-revision')).toEqual([]);
+  });
 });
 
 describe('MR008 a synth error or a new warning', () => {

@@ -1,0 +1,151 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv from 'ajv-draft-04';
+import { IstioVersion } from '../../lib/catalog/istio-versions';
+import { MtlsMode } from '../../lib/istio/resources';
+import { EXIT_GATE_FAILED, EXIT_OK, EXIT_USAGE, main } from '../../lib/cli/mesh-review';
+import { mesh, reviewPair, setVersions, synthTo } from '../analysis/review/review-fixture';
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'mesh-review', ...args], { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+/** The official SARIF 2.1.0 schema (OASIS; source and license in test/fixtures/sarif/SOURCE.md). */
+function sarifValidator() {
+  const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8'));
+  return new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
+}
+
+describe('mesh-review CLI', () => {
+  const same = synthTo((s) => mesh(s));
+  const upgrade = reviewPair((s, side) => mesh(s, { istioVersion: side === 'base' ? IstioVersion.V1_22_7 : IstioVersion.V1_22_8, mtlsMode: side === 'base' ? MtlsMode.STRICT : MtlsMode.PERMISSIVE }));
+  const crdsOnly = reviewPair((s, side) => {
+    const m = mesh(s, { istioVersion: IstioVersion.V1_22_7 });
+    if (side === 'head') setVersions(m, { base: '1.22.8' });
+  });
+
+  test('identical outputs: an empty report and exit 0, even with --fail-on low', async () => {
+    const r = await run(same, same, '--fail-on', 'low');
+    expect(r).toEqual({ code: EXIT_OK, out: '## Mesh review\n\nNo changes between base and head.\n', err: '' });
+    expect(JSON.parse((await run(same, same, '--format', 'json')).out)).toEqual({ stacks: [] });
+  });
+
+  test('Markdown report: risks with why and fix, releases, resources, Terraform actions', async () => {
+    const r = await run(upgrade.base, upgrade.head);
+    expect(r.code).toBe(EXIT_OK);
+    expect(r.out).toMatch(/^## Mesh review\n\n1 stack\(s\) changed; risks: 2 high, 1 medium, 0 low\./);
+    expect(r.out).toContain('| 🔴 high | MR001 control-and-data-plane-together |');
+    expect(r.out).toContain('| 🔴 high | MR003 mtls-relaxed | `PeerAuthentication istio-system/default` |');
+    expect(r.out).toContain('- changed `istiod` (`helm_release.Mesh_Releases_Istiod_2C5DBC08`): chart `istiod` `1.22.7` → `1.22.8`');
+    expect(r.out).toContain('  - ~ `spec.mtls.mode`: `"STRICT"` → `"PERMISSIVE"`');
+    expect(r.out).toContain('| update | `helm_release.Mesh_Releases_Ztunnel_85F5D146` — `version` |');
+  });
+
+  test('--fail-on gates on the highest finding: exit 1 at or above the level, 0 below', async () => {
+    expect((await run(upgrade.base, upgrade.head, '--fail-on', 'high')).code).toBe(EXIT_GATE_FAILED);
+    const medium = await run(crdsOnly.base, crdsOnly.head, '--fail-on', 'high');
+    expect(medium.code).toBe(EXIT_OK);
+    const gated = await run(crdsOnly.base, crdsOnly.head, '--fail-on', 'medium');
+    expect(gated.code).toBe(EXIT_GATE_FAILED);
+    expect(gated.err).toBe("mesh-review: findings at or above 'medium' (--fail-on medium)\n");
+    expect(gated.out).toContain('MR004 crds-changing');
+  });
+
+  test('--format json: the same findings as data', async () => {
+    const json = JSON.parse((await run(upgrade.base, upgrade.head, '--format', 'json')).out);
+    expect(json.stacks).toHaveLength(1);
+    expect(json.stacks[0].risks.map((r: { id: string; level: string }) => `${r.id}:${r.level}`)).toEqual(['MR001:high', 'MR003:high', 'MR004:medium']);
+    expect(json.stacks[0].releases.map((r: { name: string }) => r.name)).toEqual(['istio-base', 'istio-cni', 'istiod', 'ztunnel']);
+  });
+
+  test('--format sarif validates against the SARIF 2.1.0 schema, with one result per finding', async () => {
+    const validate = sarifValidator();
+    for (const [b, h] of [[upgrade.base, upgrade.head], [same, same]]) {
+      const r = await run(b, h, '--format', 'sarif');
+      const log = JSON.parse(r.out);
+      expect(validate(log) ? [] : validate.errors).toEqual([]);
+      expect(log.runs[0].results).toHaveLength(b === same ? 0 : upgrade.report.risks.length);
+    }
+    const log = JSON.parse((await run(upgrade.base, upgrade.head, '--format', 'sarif')).out);
+    expect(log.runs[0].results[0]).toMatchObject({ level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: 'stacks/mesh/cdk.tf.json' } } }] });
+  });
+
+  test('the schema check can fail: a SARIF log with an unknown level is rejected', () => {
+    const validate = sarifValidator();
+    expect(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'high' }] }] })).toBe(false);
+  });
+
+  test('usage errors and unreadable input exit 2 with a message', async () => {
+    expect((await run(same)).code).toBe(EXIT_USAGE);
+    expect((await run(same, same, '--fail-on', 'critical')).code).toBe(EXIT_USAGE);
+    expect((await run(same, same, '--format', 'html')).code).toBe(EXIT_USAGE);
+    const missing = await run(same, '/nonexistent/cdktf.out');
+    expect(missing).toEqual({ code: EXIT_USAGE, out: '', err: 'mesh-review: /nonexistent/cdktf.out: synth output directory not found (run `cdktf synth` first)\n' });
+  });
+});
+
+describe('synth output reader: untrusted input', () => {
+  /** A copy of a real synth output to tamper with. */
+  function tampered(edit: (dir: string) => void): string {
+    const dir = fs.mkdtempSync(path.join(path.dirname(good), 'tampered-'));
+    fs.cpSync(good, dir, { recursive: true });
+    edit(dir);
+    return dir;
+  }
+  const good = synthTo((s) => mesh(s));
+  const manifestOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  const stackJson = (dir: string) => path.join(dir, 'stacks', 'mesh', 'cdk.tf.json');
+  const chartDir = (dir: string) => {
+    const json = JSON.parse(fs.readFileSync(stackJson(dir), 'utf8'));
+    const rel = Object.values(json.resource.helm_release as Record<string, { chart: string }>).find((r) => r.chart.startsWith('assets/'))!.chart;
+    return path.join(dir, 'stacks', 'mesh', rel);
+  };
+
+  test('a stack path outside the output is refused', async () => {
+    const dir = tampered((d) => {
+      const m = manifestOf(d);
+      m.stacks.mesh.synthesizedStackPath = '../../../../etc/passwd';
+      fs.writeFileSync(path.join(d, 'manifest.json'), JSON.stringify(m));
+    });
+    const r = await run(good, dir);
+    expect(r.code).toBe(EXIT_USAGE);
+    expect(r.err).toMatch(/synthesizedStackPath: '\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd' (points outside the synth output|does not exist in the synth output)/);
+  });
+
+  test('a chart whose template is a symlink out of the output is refused', async () => {
+    const dir = tampered((d) => {
+      const t = path.join(chartDir(d), 'templates');
+      const file = fs.readdirSync(t)[0];
+      fs.rmSync(path.join(t, file));
+      fs.symlinkSync('/etc/hostname', path.join(t, file));
+    });
+    const r = await run(good, dir);
+    expect(r.code).toBe(EXIT_USAGE);
+    expect(r.err).toMatch(/points outside the synth output/);
+  });
+
+  test('malformed JSON and YAML fail with the file named', async () => {
+    const badJson = tampered((d) => fs.writeFileSync(stackJson(d), '{"resource": '));
+    expect((await run(good, badJson)).err).toMatch(/^mesh-review: stacks\/mesh\/cdk\.tf\.json: is not valid JSON/);
+    const badYaml = tampered((d) => {
+      const t = path.join(chartDir(d), 'templates');
+      fs.writeFileSync(path.join(t, fs.readdirSync(t)[0]), 'a: [1, 2\n');
+    });
+    expect((await run(good, badYaml)).err).toMatch(/templates\/peerauthentication-istio-system-default\.yaml: is not valid YAML/);
+  });
+
+  test('a YAML alias bomb is cut off', async () => {
+    const dir = tampered((d) => {
+      const t = path.join(chartDir(d), 'templates');
+      const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+      for (let i = 1; i < 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+      fs.writeFileSync(path.join(t, 'bomb.yaml'), `${lines.join('\n')}\n`);
+    });
+    const r = await run(good, dir);
+    expect(r.code).toBe(EXIT_USAGE);
+    expect(r.err).toMatch(/bomb\.yaml: cannot be read/);
+  });
+});
