@@ -5,6 +5,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { SUPPORT_DATE_CONTEXT } from '../lib/catalog/compatibility';
+import { MeshCluster } from '../lib/istio/mesh-cluster';
 
 /** The day tests judge support dates by, so results do not change with the calendar. */
 export const TEST_DAY = '2026-11-24';
@@ -64,10 +65,7 @@ export function sharedIstioDir(minor: string): string | undefined {
   return undefined;
 }
 
-/**
- * Cluster props of an IstioAmbientCluster installed into an existing cluster (looked up by name):
- * the one place tests build them, so the coming `cluster: MeshCluster` props change is one edit.
- */
-export function existingClusterMeshProps(): { clusterName: string; region: string; existingCluster: true } {
-  return { clusterName: 'mesh', region: 'eu-west-1', existingCluster: true };
+/** The mesh's cluster for tests that do not care which: an existing cluster `c` in eu-west-1, looked up by name. */
+export function existingCluster(clusterName = 'c', region = 'eu-west-1'): MeshCluster {
+  return MeshCluster.lookup({ clusterName, region });
 }

@@ -18,7 +18,7 @@ import { IstioAmbientCluster, IstioAmbientClusterProps } from '../../../lib/isti
 import { ReviewReport, reviewOutputs } from '../../../lib/analysis/review/report';
 import { Risk } from '../../../lib/analysis/review/risks';
 import { readSynthOutput } from '../../../lib/cli/synth-output-reader';
-import { TEST_DAY, existingClusterMeshProps } from '../../util';
+import { TEST_DAY, existingCluster } from '../../util';
 
 export type Side = 'base' | 'head';
 
@@ -49,9 +49,9 @@ export function reviewPair(build: (stack: TerraformStack, side: Side) => void): 
   return { base, head, report: reviewOutputs(readSynthOutput(base), readSynthOutput(head)) };
 }
 
-/** The library's mesh on an existing cluster, with extra props. */
+/** The library's mesh on an existing cluster (looked up by name), with extra props. */
 export function mesh(stack: TerraformStack, props: Partial<IstioAmbientClusterProps> = {}): IstioAmbientCluster {
-  return new IstioAmbientCluster(stack, 'Mesh', { ...existingClusterMeshProps(), ...props });
+  return new IstioAmbientCluster(stack, 'Mesh', { cluster: existingCluster('mesh'), ...props });
 }
 
 /**

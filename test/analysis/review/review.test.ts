@@ -1,7 +1,7 @@
 import { IstioVersion } from '../../../lib/catalog/istio-versions';
 import { MtlsMode } from '../../../lib/istio/resources';
 import { renderMarkdown } from '../../../lib/analysis/review/report';
-import { canaryIstiod, mesh, reviewPair, risksOf, setVersions } from './review-fixture';
+import { canaryIstiod, mesh, reviewPair, risksOf } from './review-fixture';
 
 describe('mesh-review diff', () => {
   test('identical outputs: no stacks, no findings, an empty report', () => {

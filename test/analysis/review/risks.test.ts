@@ -5,6 +5,7 @@
 import { Annotations } from 'cdktf';
 import { Namespace } from '@cdktf/provider-kubernetes/lib/namespace';
 import { IstioVersion } from '../../../lib/catalog/istio-versions';
+import { MeshCluster } from '../../../lib/istio/mesh-cluster';
 import { IstioResource, MtlsMode, peerAuthentication } from '../../../lib/istio/resources';
 import { canaryIstiod, mesh, reviewPair, risksOf, setVersions } from './review-fixture';
 
@@ -189,8 +190,9 @@ describe('MR007 ztunnel pointed at a revision that is not the promoted one', () 
 
 describe('MR008 a synth error or a new warning', () => {
   test('produced (low): a new warning without a precheck id', () => {
+    const lookup = (kubernetesVersion: string) => MeshCluster.lookup({ clusterName: 'mesh', region: 'eu-west-1', kubernetesVersion });
     const { report } = reviewPair((s, side) => mesh(s, side === 'base'
-      ? { kubernetesVersion: '1.30' } : { kubernetesVersion: '1.32', allowUnsupportedKubernetesVersion: true }));
+      ? { cluster: lookup('1.30') } : { cluster: lookup('1.32'), allowUnsupportedKubernetesVersion: true }));
     const found = risksOf(report, 'precheck-finding');
     expect(found.length).toBeGreaterThan(0);
     expect(found.every((r) => r.level === 'low')).toBe(true);
