@@ -40,7 +40,7 @@ describe('mesh-review CLI', () => {
     expect(r.out).toContain('| 🔴 high | MR001 control-and-data-plane-together |');
     expect(r.out).toContain('| 🔴 high | MR003 mtls-relaxed | `PeerAuthentication istio-system/default` |');
     expect(r.out).toContain('- changed `istiod` (`helm_release.Mesh_Releases_Istiod_2C5DBC08`): chart `istiod` `1.22.7` → `1.22.8`');
-    expect(r.out).toContain('  - ~ `spec.mtls.mode`: `"STRICT"` → `"PERMISSIVE"`');
+    expect(r.out).toContain('  - changed `spec.mtls.mode`: `"STRICT"` → `"PERMISSIVE"`');
     expect(r.out).toContain('| update | `helm_release.Mesh_Releases_Ztunnel_85F5D146` — `version` |');
   });
 

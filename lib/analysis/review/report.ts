@@ -36,7 +36,7 @@ export function failsAt(report: ReviewReport, threshold: RiskLevel): boolean {
 
 /** Escapes untrusted text for a Markdown table cell or line (no HTML, no links, no table breaks). */
 export function mdText(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  return s.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
 }
 
 /** Inline code for untrusted text: backticks inside are replaced, length capped. */
@@ -48,9 +48,9 @@ export function mdCode(s: string, max = 120): string {
 const ICON: Readonly<Record<RiskLevel, string>> = { high: '🔴 high', medium: '🟠 medium', low: '🟡 low' };
 
 function valueLine(v: ValueChange): string {
-  if (v.change === 'added') return `+ ${mdCode(v.path)} = ${mdCode(v.to ?? '')}`;
-  if (v.change === 'removed') return `- ${mdCode(v.path)} (was ${mdCode(v.from ?? '')})`;
-  return `~ ${mdCode(v.path)}: ${mdCode(v.from ?? '')} → ${mdCode(v.to ?? '')}`;
+  if (v.change === 'added') return `added ${mdCode(v.path)} = ${mdCode(v.to ?? '')}`;
+  if (v.change === 'removed') return `removed ${mdCode(v.path)} (was ${mdCode(v.from ?? '')})`;
+  return `changed ${mdCode(v.path)}: ${mdCode(v.from ?? '')} → ${mdCode(v.to ?? '')}`;
 }
 
 function tfLine(c: TfChange): string {
