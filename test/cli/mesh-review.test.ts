@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv-draft-04';
+import { parse } from 'yaml';
 import { IstioVersion } from '../../lib/catalog/istio-versions';
 import { MtlsMode } from '../../lib/istio/resources';
 import { EXIT_GATE_FAILED, EXIT_OK, EXIT_USAGE, main } from '../../lib/cli/mesh-review';
@@ -147,5 +148,30 @@ describe('synth output reader: untrusted input', () => {
     const r = await run(good, dir);
     expect(r.code).toBe(EXIT_USAGE);
     expect(r.err).toMatch(/bomb\.yaml: cannot be read/);
+  });
+});
+
+describe('CI workflow example (examples/ci/mesh-review.yml)', () => {
+  const workflow = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'ci', 'mesh-review.yml'), 'utf8'));
+  const steps: { name?: string; run?: string; if?: string; env?: Record<string, string> }[] = workflow.jobs.review.steps;
+  const pair = reviewPair((s, side) => mesh(s, { mtlsMode: side === 'base' ? MtlsMode.STRICT : MtlsMode.PERMISSIVE }));
+
+  test('synthesizes base and head into the directories the review reads, keeping synth errors in the output', () => {
+    for (const side of ['base', 'head']) {
+      const synth = steps.find((s) => s.run?.includes(`--output "$GITHUB_WORKSPACE/synth/${side}"`));
+      expect(synth?.env?.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS).toBe('true');
+    }
+  });
+
+  test('every mesh-review command line in it is accepted by the CLI, and the gate fails on a high finding', async () => {
+    const lines = steps.flatMap((s) => (s.run ?? '').split('\n')).filter((l) => l.includes('bin/mesh-review '));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      const args = line.split('bin/mesh-review ')[1].split('>')[0].trim().split(/\s+/)
+        .map((a) => (a === 'synth/base' ? pair.base : a === 'synth/head' ? pair.head : a));
+      const r = await run(...args);
+      expect(r.code).toBe(args.includes('--fail-on') ? EXIT_GATE_FAILED : EXIT_OK);
+    }
+    expect(steps.find((s) => s.name === 'Gate on high-risk findings')?.if).toBe("steps.review.outputs.code != '0'");
   });
 });
