@@ -1,6 +1,7 @@
 import { IstioVersion } from '../../../lib/catalog/istio-versions';
-import { MtlsMode } from '../../../lib/istio/resources';
-import { renderMarkdown } from '../../../lib/analysis/review/report';
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import { MtlsMode, peerAuthentication } from '../../../lib/istio/resources';
+import { mdCode, mdText, renderMarkdown } from '../../../lib/analysis/review/report';
 import { canaryIstiod, mesh, reviewPair, risksOf } from './review-fixture';
 
 describe('mesh-review diff', () => {
@@ -75,5 +76,34 @@ describe('Terraform actions', () => {
     const t = moved.stacks[0].diff.terraform;
     expect(t).toEqual([expect.objectContaining({ action: 'move', address: 'helm_release.CanaryRenamed', movedFrom: 'helm_release.Canary' })]);
     expect(risksOf(moved, 'resource-replaced')[0].fix).toMatch(/moved \{ from = helm_release\.Canary to = helm_release\.CanaryRenamed \}/);
+  });
+});
+
+describe('inputs beyond the library defaults', () => {
+  test('helm_release `set` entries count as value paths', () => {
+    const { report } = reviewPair((s, side) => {
+      const m = mesh(s);
+      if (side === 'head') m.istiod.addOverride('set', [{ name: 'pilot.traceSampling', value: '1.0' }]);
+    });
+    expect(report.stacks[0].diff.releases.find((r) => r.name === 'istiod')!.values).toEqual([{ path: 'pilot.traceSampling', change: 'added', to: '"1.0"' }]);
+  });
+
+  test('a PeerAuthentication in a kubernetes_manifest is diffed and judged like a generated-chart one', () => {
+    const { report } = reviewPair((s, side) => {
+      mesh(s);
+      new Manifest(s, 'AppsMtls', { manifest: peerAuthentication('apps', 'apps', side === 'base' ? MtlsMode.STRICT : MtlsMode.PERMISSIVE) });
+    });
+    expect(report.stacks[0].diff.objects).toEqual([expect.objectContaining({ key: 'PeerAuthentication security.istio.io apps/apps', source: 'kubernetes_manifest.AppsMtls', change: 'changed' })]);
+    expect(risksOf(report, 'mtls-relaxed')).toEqual([expect.objectContaining({ level: 'medium', subject: 'PeerAuthentication apps/apps' })]);
+  });
+});
+
+describe('Markdown of untrusted text', () => {
+  test('code spans cannot be closed and table cells cannot be split', () => {
+    expect(mdCode('a`b|c')).toBe("`a'b\\|c`");
+    expect(mdCode('x'.repeat(200)).length).toBeLessThan(125);
+  });
+  test('prose cannot open HTML, links or emphasis', () => {
+    expect(mdText('<img src=x> [link](http://e) *b* | c\nd')).toBe('\\<img src=x\\> \\[link\\](http://e) \\*b\\* \\| c d');
   });
 });
