@@ -38,6 +38,10 @@ const AWS_EKS_NODE_GROUP: ForceNewSource = {
   provider: 'hashicorp/aws 5.x',
   citation: 'hashicorp/terraform-provider-aws internal/service/eks/node_group.go (012e0a3): ForceNew on `ami_type`, `capacity_type`, `cluster_name`, `disk_size`, `instance_types`, `launch_template.id|name`, `node_group_name`, `node_group_name_prefix`, `node_role_arn`, `remote_access`, `subnet_ids`',
 };
+const AWS_EKS_ADDON: ForceNewSource = {
+  provider: 'hashicorp/aws 5.x',
+  citation: 'hashicorp/terraform-provider-aws internal/service/eks/addon.go (00a3530): ForceNew on `addon_name` and `cluster_name`; version, configuration values and roles update in place',
+};
 
 const METADATA_KEYS = ['metadata.name', 'metadata.generate_name', 'metadata.namespace'];
 
@@ -52,6 +56,7 @@ const TABLE: Readonly<Record<string, ForceNewRow>> = {
     ],
     source: AWS_EKS_CLUSTER,
   },
+  aws_eks_addon: { attributes: ['addon_name', 'cluster_name'], source: AWS_EKS_ADDON },
   aws_eks_node_group: {
     attributes: [
       'ami_type', 'capacity_type', 'cluster_name', 'disk_size', 'instance_types', 'launch_template.id', 'launch_template.name',
