@@ -73,7 +73,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.stderr(`mesh-review: ${e.message}\n`);
       return EXIT_USAGE;
     }
-    io.stderr(`mesh-review: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // A bug, not the user's input: one line, no stack trace (exit 2 still fails a CI gate).
+    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    io.stderr(`mesh-review: unexpected error: ${msg.replace(/\s+/g, ' ')}; this is a bug, please report it with both synth outputs\n`);
     return EXIT_USAGE;
   }
 }

@@ -22,6 +22,8 @@ export const SYNTH_READ_LIMITS = {
   chartBytes: 16 * 1024 * 1024,
   documentsPerFile: 200,
   yamlAliases: 100,
+  /** Nesting of objects and lists; the analysis walks values recursively. */
+  depth: 64,
 } as const;
 
 const LEVELS: Readonly<Record<string, AnnotationLevel>> = {
@@ -61,13 +63,27 @@ function readBounded(file: string, max: number, what: string): string {
   return fs.readFileSync(file, 'utf8');
 }
 
+/** Fails when a parsed value nests deeper than the limit (checked without recursion). */
+function checkDepth(value: unknown, what: string): void {
+  const todo: [unknown, number][] = [[value, 1]];
+  while (todo.length > 0) {
+    const [v, d] = todo.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d > SYNTH_READ_LIMITS.depth) throw fail(what, `nests deeper than ${SYNTH_READ_LIMITS.depth} levels`);
+    for (const child of Object.values(v)) todo.push([child, d + 1]);
+  }
+}
+
 function readJson(file: string, max: number, what: string): unknown {
   const text = readBounded(file, max, what);
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (e) {
     throw fail(what, `is not valid JSON (${(e as Error).message})`);
   }
+  checkDepth(value, what);
+  return value;
 }
 
 function annotationsOf(raw: unknown, what: string): SynthAnnotation[] {
@@ -114,6 +130,7 @@ export function parseTemplate(text: string, what: string): KubeObject[] | 'unren
     }
     if (value === null || value === undefined) continue;
     if (!isRecord(value)) throw fail(what, 'must hold Kubernetes objects (YAML maps)');
+    checkDepth(value, what);
     out.push(value);
   }
   return out;

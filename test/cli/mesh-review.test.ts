@@ -138,6 +138,16 @@ describe('synth output reader: untrusted input', () => {
     expect((await run(good, badYaml)).err).toMatch(/templates\/peerauthentication-istio-system-default\.yaml: is not valid YAML/);
   });
 
+  test('deeply nested JSON is refused before the analysis walks it', async () => {
+    const dir = tampered((d) => {
+      const text = fs.readFileSync(stackJson(d), 'utf8').trimEnd();
+      fs.writeFileSync(stackJson(d), `${text.slice(0, -1)}, "locals": {"deep": ${'['.repeat(5000)}${']'.repeat(5000)}}}`);
+    });
+    const r = await run(good, dir);
+    expect(r.code).toBe(EXIT_USAGE);
+    expect(r.err).toBe('mesh-review: stacks/mesh/cdk.tf.json: nests deeper than 64 levels\n');
+  });
+
   test('a YAML alias bomb is cut off', async () => {
     const dir = tampered((d) => {
       const t = path.join(chartDir(d), 'templates');
