@@ -54,6 +54,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .argument('<head>', 'synth output of the head branch')
     .addOption(new Option('--format <format>', 'md | json | sarif').default('md').argParser(choice(FORMATS, '--format')))
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level (low | medium | high)').argParser(choice(RISK_LEVELS, '--fail-on')))
+    .addHelpText('after', '\nExit codes: 0 no finding at or above --fail-on; 1 a finding at or above it; 2 bad usage or unreadable input.')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .action((base: string, head: string, opts: { format: ReviewFormat; failOn?: RiskLevel }) => {

@@ -79,6 +79,12 @@ describe('mesh-review CLI', () => {
     expect(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'high' }] }] })).toBe(false);
   });
 
+  test('--help documents the exit codes and exits 0', async () => {
+    const r = await run('--help');
+    expect(r.code).toBe(EXIT_OK);
+    expect(r.out).toContain('Exit codes: 0 no finding at or above --fail-on; 1 a finding at or above it; 2 bad usage or unreadable input.');
+  });
+
   test('usage errors and unreadable input exit 2 with a message', async () => {
     expect((await run(same)).code).toBe(EXIT_USAGE);
     expect((await run(same, same, '--fail-on', 'critical')).code).toBe(EXIT_USAGE);

@@ -19,7 +19,7 @@ export interface RiskRule {
 }
 
 export const RULES = {
-  controlAndDataPlane: { id: 'MR001', name: 'control-and-data-plane-together', summary: 'Control plane and data plane upgraded in one change' },
+  controlAndDataPlane: { id: 'MR001', name: 'control-and-data-plane-together', summary: 'Control plane and data plane upgraded (or rolled back) in one change' },
   minorSkipped: { id: 'MR002', name: 'minor-skipped', summary: 'An Istio chart skips a minor version' },
   mtlsRelaxed: { id: 'MR003', name: 'mtls-relaxed', summary: 'mTLS relaxed (PeerAuthentication STRICT → PERMISSIVE/DISABLE or removed)' },
   crdsChanging: { id: 'MR004', name: 'crds-changing', summary: "Istio CRDs change (the base chart's version, or CRD objects)" },
@@ -74,16 +74,23 @@ function newer(a: [number, number, number] | undefined, b: [number, number, numb
   return a[0] - b[0] > 0 || (a[0] === b[0] && (a[1] - b[1] > 0 || (a[1] === b[1] && a[2] > b[2])));
 }
 
+function sameVersion(a: [number, number, number] | undefined, b: [number, number, number] | undefined): boolean {
+  return a !== undefined && b !== undefined && a.join('.') === b.join('.');
+}
+
 function controlAndDataPlane(d: StackDiff): Risk[] {
   const cpBefore = maxVersion(d.base.releases.filter((r) => r.chart === 'istiod'));
   const cpAfter = maxVersion(d.head.releases.filter((r) => r.chart === 'istiod'));
   const dp = [...versionChanges(d, 'ztunnel'), ...versionChanges(d, 'cni')];
-  if (!newer(cpAfter, cpBefore) || dp.length === 0) return [];
+  if (!cpBefore || !cpAfter || sameVersion(cpBefore, cpAfter) || dp.length === 0) return [];
+  const down = newer(cpBefore, cpAfter);
   return [{
     rule: RULES.controlAndDataPlane, level: 'high', stack: d.stack, subject: dp.map((c) => c.rel.address).join(', '),
-    why: `istiod moves to ${cpAfter!.join('.')} while the data plane (${dp.map((c) => `${c.rel.chart} ${c.from} → ${c.to}`).join(', ')}) is upgraded in the same apply. `
-      + 'Istio requires the control plane to be upgraded before cni and ztunnel (cni and ztunnel at 1.x need a control plane at 1.x or 1.x+1), and Terraform gives no pause to verify istiod before every node proxy restarts.',
-    fix: 'Upgrade the control plane first (a canary istiod revision, or istiod alone), verify, then upgrade cni and ztunnel in a second change.',
+    why: `istiod moves ${cpBefore.join('.')} → ${cpAfter.join('.')} while the data plane (${dp.map((c) => `${c.rel.chart} ${c.from} → ${c.to}`).join(', ')}) changes in the same apply. `
+      + 'Istio requires the control plane to be upgraded before cni and ztunnel (cni and ztunnel at 1.x need a control plane at 1.x or 1.x+1), and Terraform gives no pause to verify one side before every node proxy restarts.',
+    fix: down
+      ? 'Roll back in the reverse order: cni and ztunnel first, verify, then istiod in a second change.'
+      : 'Upgrade the control plane first (a canary istiod revision, or istiod alone), verify, then upgrade cni and ztunnel in a second change.',
   }];
 }
 

@@ -16,6 +16,10 @@ describe('MR001 control plane and data plane upgraded in one change', () => {
     const { report } = reviewPair((s, side) => mesh(s, { istioVersion: side === 'base' ? IstioVersion.V1_22_7 : IstioVersion.V1_22_8 }));
     expect(risksOf(report, 'control-and-data-plane-together')).toEqual([expect.objectContaining({ level: 'high' })]);
   });
+  test('produced: a rollback of every chart in one change, with the reverse order as the fix', () => {
+    const { report } = reviewPair((s, side) => mesh(s, { istioVersion: side === 'base' ? IstioVersion.V1_22_8 : IstioVersion.V1_22_5 }));
+    expect(risksOf(report, 'control-and-data-plane-together')).toEqual([expect.objectContaining({ level: 'high', fix: expect.stringMatching(/^Roll back in the reverse order/) })]);
+  });
   test('not produced: istiod first (alone), then the data plane in the next change', () => {
     const first = reviewPair((s, side) => {
       const m = mesh(s, { istioVersion: IstioVersion.V1_22_7 });
