@@ -200,7 +200,8 @@ function tagToUninstalled(d: StackDiff): Risk[] {
     if (t.to === undefined) return [];
     const inHead = d.head.installed.has(t.to);
     const inBase = d.base.installed.has(t.to);
-    if (inHead && inBase) return [];
+    // A first install (no istiod in base) creates the tag with its control plane: nothing to re-point yet.
+    if (inHead && (inBase || d.base.installed.size === 0)) return [];
     return [{
       rule: RULES.tagToUninstalled, level: inHead ? 'medium' : 'high', stack: d.stack, subject: `tag ${t.tag}`,
       why: inHead

@@ -118,6 +118,13 @@ describe('MR005 a tag moved to a revision not installed in base or head', () => 
     expect(report.stacks[0].diff.tags).toEqual([{ tag: 'prod', from: 'default', to: '1-23-0' }]);
     expect(risksOf(report, 'tag-to-uninstalled-revision')).toEqual([expect.objectContaining({ level: 'high' })]);
   });
+  test('not produced: a first install that creates the tag with its istiod', () => {
+    const { report } = reviewPair((s, side) => {
+      if (side === 'head') mesh(s, { istiodValues: { revision: '1-22-8', revisionTags: ['prod'] } });
+    });
+    expect(report.stacks[0].diff.tags).toEqual([{ tag: 'prod', to: '1-22-8' }]);
+    expect(risksOf(report, 'tag-to-uninstalled-revision')).toEqual([]);
+  });
   test('not produced: the tag moves to a canary installed before this change', () => {
     const { report } = reviewPair((s, side) => {
       mesh(s, { istiodValues: { revision: '1-22-7', revisionTags: side === 'base' ? ['prod'] : [] } });
