@@ -31,7 +31,7 @@ describe('mesh-review CLI', () => {
   test('identical outputs: an empty report and exit 0, even with --fail-on low', async () => {
     const r = await run(same, same, '--fail-on', 'low');
     expect(r).toEqual({ code: EXIT_OK, out: '## Mesh review\n\nNo changes between base and head.\n', err: '' });
-    expect(JSON.parse((await run(same, same, '--format', 'json')).out)).toEqual({ stacks: [] });
+    expect(JSON.parse((await run(same, same, '--format', 'json')).out)).toEqual({ format: 'mesh-review/1', stacks: [] });
   });
 
   test('Markdown report: risks with why and fix, releases, resources, Terraform actions', async () => {

@@ -92,8 +92,23 @@ function objectOfResource(r: TfResource): KubeObject | undefined {
     // Labels merged onto an existing object: only the labels this resource owns are known.
     return { apiVersion: b.api_version, kind: b.kind, metadata: { ...b.metadata, labels: b.labels } };
   }
+  if (r.type.startsWith('kubernetes_') && isRecord(b.metadata)) {
+    // Typed resources (kubernetes_config_map_v1, …): the kind from the type, fields as Terraform writes them.
+    const base = r.type.replace(/^kubernetes_/, '').replace(/_v\d+$/, '');
+    const kind = base.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+    const { metadata, depends_on: _d, provider: _p, lifecycle: _l, count: _c, for_each: _f, ...fields } = b;
+    return { apiVersion: TYPED_API_VERSIONS[base] ?? 'v1', kind, metadata, ...fields };
+  }
   return undefined;
 }
+
+/** API groups of the typed kubernetes_* resources whose kind is not in the core group. */
+const TYPED_API_VERSIONS: Readonly<Record<string, string>> = {
+  deployment: 'apps/v1', daemonset: 'apps/v1', stateful_set: 'apps/v1', job: 'batch/v1', cron_job: 'batch/v1',
+  cluster_role: 'rbac.authorization.k8s.io/v1', cluster_role_binding: 'rbac.authorization.k8s.io/v1',
+  role: 'rbac.authorization.k8s.io/v1', role_binding: 'rbac.authorization.k8s.io/v1',
+  network_policy: 'networking.k8s.io/v1', ingress: 'networking.k8s.io/v1',
+};
 
 function releaseOf(r: TfResource): IstioRelease | undefined {
   if (r.type !== 'helm_release') return undefined;

@@ -108,9 +108,13 @@ export function renderMarkdown(report: ReviewReport): string {
 
 // ---------------------------------------------------------------- JSON
 
+/** Version tag of the JSON report's shape; changes when a field is renamed or removed. */
+export const JSON_FORMAT = 'mesh-review/1';
+
 /** The report as plain JSON (mesh states are left out: they are inputs, not findings). */
 export function renderJson(report: ReviewReport): string {
   return `${JSON.stringify({
+    format: JSON_FORMAT,
     stacks: report.stacks.map(({ diff: d, risks }) => ({
       stack: d.stack, file: d.file, status: d.status, releases: d.releases, tags: d.tags, objects: d.objects, terraform: d.terraform,
       risks: risks.map((r) => ({ id: r.rule.id, rule: r.rule.name, level: r.level, subject: r.subject, why: r.why, fix: r.fix })),

@@ -1,4 +1,5 @@
 import { IstioVersion } from '../../../lib/catalog/istio-versions';
+import { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { MtlsMode, peerAuthentication } from '../../../lib/istio/resources';
 import { mdCode, mdText, renderMarkdown } from '../../../lib/analysis/review/report';
@@ -95,6 +96,18 @@ describe('inputs beyond the library defaults', () => {
     });
     expect(report.stacks[0].diff.objects).toEqual([expect.objectContaining({ key: 'PeerAuthentication security.istio.io apps/apps', source: 'kubernetes_manifest.AppsMtls', change: 'changed' })]);
     expect(risksOf(report, 'mtls-relaxed')).toEqual([expect.objectContaining({ level: 'medium', subject: 'PeerAuthentication apps/apps' })]);
+  });
+
+
+  test('typed kubernetes_* resources are diffed as objects of their kind', () => {
+    const { report } = reviewPair((s, side) => {
+      mesh(s);
+      new ConfigMapV1(s, 'Settings', { metadata: { name: 'settings', namespace: 'apps' }, data: { mode: side } });
+    });
+    expect(report.stacks[0].diff.objects).toEqual([{
+      key: 'ConfigMap core apps/settings', source: 'kubernetes_config_map_v1.Settings', change: 'changed',
+      paths: [{ path: 'data.mode', change: 'changed', from: '"base"', to: '"head"' }],
+    }]);
   });
 });
 
