@@ -41,7 +41,7 @@ export interface MeshState {
   readonly installed: ReadonlySet<string>;
   /** Tag → revision it points at, and where the tag is defined. */
   readonly tags: ReadonlyMap<string, { revision: string; source: string }>;
-  /** The revision the `default` tag points at, else the only/`default` istiod revision. */
+  /** The revision the `default` tag points at, else base's `defaultRevision`, else the unrevisioned/only istiod. */
   readonly promoted?: string;
   /** Revision (or tag) → who references it (namespaces labelled `istio.io/rev`, ztunnel, tags). */
   readonly references: ReadonlyMap<string, readonly string[]>;
@@ -160,7 +160,11 @@ export function meshState(stack: SynthStack): MeshState {
   }
   for (const z of releases.filter((r) => r.chart === 'ztunnel')) push(references, z.revision, `ztunnel (${z.address})`);
   for (const [tag, t] of tags) push(references, t.revision, `tag ${tag} (${t.source})`);
-  const promoted = tags.get(DEFAULT_REVISION)?.revision
+  // Promotion (Istio's canary docs): the `default` tag, else the base chart's `defaultRevision`
+  // (which istiod serves the cluster-wide validator; ../shared/facts/istio-1.22.md), else the
+  // unrevisioned istiod, else the only one.
+  const baseDefault = releases.filter((r) => r.chart === 'base').map((r) => str(r.values.defaultRevision)).find((v) => v);
+  const promoted = tags.get(DEFAULT_REVISION)?.revision ?? baseDefault
     ?? (installed.has(DEFAULT_REVISION) ? DEFAULT_REVISION : installed.size === 1 ? [...installed][0] : undefined);
   return { releases, installed, tags, promoted, references, objects };
 }

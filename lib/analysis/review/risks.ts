@@ -200,8 +200,9 @@ function tagToUninstalled(d: StackDiff): Risk[] {
     if (t.to === undefined) return [];
     const inHead = d.head.installed.has(t.to);
     const inBase = d.base.installed.has(t.to);
-    // A first install (no istiod in base) creates the tag with its control plane: nothing to re-point yet.
-    if (inHead && (inBase || d.base.installed.size === 0)) return [];
+    // A new tag nobody referenced before (a canary tag, a first install) re-points no workload.
+    const newUnused = t.from === undefined && !d.base.references.has(t.tag);
+    if (inHead && (inBase || newUnused)) return [];
     return [{
       rule: RULES.tagToUninstalled, level: inHead ? 'medium' : 'high', stack: d.stack, subject: `tag ${t.tag}`,
       why: inHead
@@ -230,18 +231,18 @@ function revisionRemovedInUse(d: StackDiff): Risk[] {
 }
 
 function ztunnelNotPromoted(d: StackDiff): Risk[] {
-  const mismatch = (s: MeshState): Map<string, string> => new Map(s.releases
-    .filter((r) => r.chart === 'ztunnel' && s.promoted !== undefined && r.revision !== s.promoted)
-    .map((r) => [r.address, r.revision]));
-  const before = mismatch(d.base);
-  return [...mismatch(d.head)].flatMap(([address, rev]): Risk[] => {
-    if (before.get(address) === rev && d.base.promoted === d.head.promoted) return [];
-    const installed = d.head.installed.has(rev);
+  // Judged when ztunnel is pointed somewhere in this change: after a promotion ztunnel stays on the
+  // old revision until the data plane is upgraded, which is Istio's documented order.
+  const before = new Map(d.base.releases.filter((r) => r.chart === 'ztunnel').map((r) => [r.address, r.revision]));
+  return d.head.releases.flatMap((z): Risk[] => {
+    if (z.chart !== 'ztunnel' || before.get(z.address) === z.revision) return [];
+    if (d.head.promoted === undefined || z.revision === d.head.promoted) return [];
+    const installed = d.head.installed.has(z.revision);
     return [{
-      rule: RULES.ztunnelNotPromoted, level: installed ? 'medium' : 'high', stack: d.stack, subject: address,
-      why: `ztunnel follows revision ${rev}${installed ? '' : ' (not installed)'} while the promoted revision is ${d.head.promoted}`
+      rule: RULES.ztunnelNotPromoted, level: installed ? 'medium' : 'high', stack: d.stack, subject: z.address,
+      why: `ztunnel is pointed at revision ${z.revision}${installed ? '' : ' (not installed)'} while the promoted revision is ${d.head.promoted}`
         + `${d.head.tags.has(DEFAULT_REVISION) ? ' (the default tag)' : ''}: every node's data plane takes config from a control plane the mesh has not promoted.`,
-      fix: `Point ztunnel's revision at ${d.head.promoted}, or promote ${rev} (move the default tag) first and switch ztunnel in a later change.`,
+      fix: `Point ztunnel's revision at ${d.head.promoted}, or promote ${z.revision} (the default tag or base defaultRevision) first and switch ztunnel in a later change.`,
     }];
   });
 }
@@ -275,8 +276,9 @@ function replaced(d: StackDiff): Risk[] {
   return d.terraform.flatMap((c): Risk[] => {
     if (c.action !== 'replace' && c.action !== 'destroy' && c.action !== 'move') return [];
     const istio = d.base.releases.find((r) => r.address === (c.movedFrom ?? c.address));
-    // A removed base release is MR004's finding; do not report it twice.
-    if (c.action === 'destroy' && istio?.chart === 'base') return [];
+    // Removing the base release is MR004's finding, removing an istiod revision MR006's (judged by
+    // who still references it): do not report them twice.
+    if (c.action === 'destroy' && (istio?.chart === 'base' || istio?.chart === 'istiod')) return [];
     const critical = CRITICAL_TYPES.has(c.type) || istio !== undefined;
     const level = critical ? 'high' : c.action === 'destroy' ? 'low' : 'medium';
     const what = c.action === 'replace'

@@ -118,6 +118,23 @@ describe('MR005 a tag moved to a revision not installed in base or head', () => 
     expect(report.stacks[0].diff.tags).toEqual([{ tag: 'prod', from: 'default', to: '1-23-0' }]);
     expect(risksOf(report, 'tag-to-uninstalled-revision')).toEqual([expect.objectContaining({ level: 'high' })]);
   });
+  test('produced (medium): a new tag for a new revision, where namespaces already used the tag name', () => {
+    const { report } = reviewPair((s, side) => {
+      mesh(s, { istiodValues: { revision: '1-22-7' } });
+      new Namespace(s, 'Apps', { metadata: { name: 'apps', labels: { 'istio.io/rev': 'prod' } } });
+      if (side === 'head') canaryIstiod(s, '1-22-8', '1.22.8', ['prod']);
+    });
+    expect(report.stacks[0].diff.tags).toEqual([{ tag: 'prod', to: '1-22-8' }]);
+    expect(risksOf(report, 'tag-to-uninstalled-revision')).toEqual([expect.objectContaining({ level: 'medium' })]);
+  });
+  test('not produced: a new canary tag nobody uses yet, installed with its canary', () => {
+    const { report } = reviewPair((s, side) => {
+      mesh(s, { istiodValues: { revision: '1-22-7' } });
+      if (side === 'head') canaryIstiod(s, '1-22-8', '1.22.8', ['prod-canary']);
+    });
+    expect(report.stacks[0].diff.tags).toEqual([{ tag: 'prod-canary', to: '1-22-8' }]);
+    expect(risksOf(report, 'tag-to-uninstalled-revision')).toEqual([]);
+  });
   test('not produced: a first install that creates the tag with its istiod', () => {
     const { report } = reviewPair((s, side) => {
       if (side === 'head') mesh(s, { istiodValues: { revision: '1-22-8', revisionTags: ['prod'] } });
@@ -166,6 +183,7 @@ describe('MR006 an old revision removed while referenced', () => {
     });
     expect(report.stacks).toHaveLength(1);
     expect(risksOf(report, 'revision-removed-while-referenced')).toEqual([]);
+    expect(risksOf(report, 'resource-replaced')).toEqual([]); // removing an unused revision is the last canary step
   });
 });
 
@@ -185,6 +203,22 @@ describe('MR007 ztunnel pointed at a revision that is not the promoted one', () 
     const { report } = reviewPair((s, side) => {
       mesh(s, { ztunnelValues: side === 'head' ? { revision: '1-22-8' } : undefined });
       canaryIstiod(s, '1-22-8', '1.22.8', side === 'head' ? ['default'] : undefined);
+    });
+    expect(report.stacks).toHaveLength(1);
+    expect(risksOf(report, 'ztunnel-not-on-promoted-revision')).toEqual([]);
+  });
+  test('not produced: ztunnel follows a canary promoted through base defaultRevision', () => {
+    const { report } = reviewPair((s, side) => {
+      mesh(s, side === 'head' ? { ztunnelValues: { revision: '1-22-8' }, baseValues: { defaultRevision: '1-22-8' } } : {});
+      canaryIstiod(s, '1-22-8', '1.22.8');
+    });
+    expect(report.stacks).toHaveLength(1);
+    expect(risksOf(report, 'ztunnel-not-on-promoted-revision')).toEqual([]);
+  });
+  test('not produced: a promotion that leaves ztunnel on the old revision until the data plane moves (Istio\'s order)', () => {
+    const { report } = reviewPair((s, side) => {
+      mesh(s, side === 'head' ? { baseValues: { defaultRevision: '1-22-8' } } : {});
+      canaryIstiod(s, '1-22-8', '1.22.8');
     });
     expect(report.stacks).toHaveLength(1);
     expect(risksOf(report, 'ztunnel-not-on-promoted-revision')).toEqual([]);
