@@ -6,7 +6,7 @@
 import { forceNewAttributes, isForceNew } from './force-new';
 import { MeshState, SourcedObject, meshState, str } from './mesh-state';
 import { SynthOutput, SynthStack, TfResource } from './model';
-import { ValueChange, canonicalJson, diffPaths, flatten, releaseValues } from './values';
+import { ValueChange, canonicalJson, diffPaths, flatten, redact, releaseValues } from './values';
 
 /** A helm_release that changed. */
 export interface ReleaseChange {
@@ -137,7 +137,7 @@ function diffReleases(base: SynthStack, head: SynthStack): ReleaseChange[] {
     const chart = str(any.body.chart) ?? '?';
     const va = a ? flatten(releaseValues(a.body)) : new Map<string, string>();
     const vb = b ? flatten(releaseValues(b.body)) : new Map<string, string>();
-    const values = diffPaths(va, vb);
+    const values = redact(diffPaths(va, vb));
     const from = a ? str(a.body.version) : undefined;
     const to = b ? str(b.body.version) : undefined;
     if (a && b && from === to && values.length === 0) continue;
@@ -168,7 +168,7 @@ function diffObjects(base: MeshState, head: MeshState): ObjectChange[] {
     const b = after.get(key);
     if (a && b) {
       // apiVersion changes within a group (v1beta1 → v1) are a change of the same object.
-      const paths = diffPaths(flatten(a.object), flatten(b.object));
+      const paths = redact(diffPaths(flatten(a.object), flatten(b.object)), b.object.kind === 'Secret');
       if (paths.length > 0) out.push({ key, source: b.source, change: 'changed', paths });
     } else {
       out.push({ key, source: (b ?? a)!.source, change: b ? 'added' : 'removed', paths: [] });

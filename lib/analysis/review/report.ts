@@ -97,13 +97,20 @@ function stackMarkdown(s: StackReport): string[] {
   return out;
 }
 
-export function renderMarkdown(report: ReviewReport): string {
+/** GitHub refuses comments over 65,536 characters; leave room for the truncation note. */
+export const MARKDOWN_MAX_CHARS = 60_000;
+
+/** The Markdown report, cut at a line boundary (with a note) when longer than `maxChars`. */
+export function renderMarkdown(report: ReviewReport, maxChars = MARKDOWN_MAX_CHARS): string {
   const out = ['## Mesh review', ''];
   if (report.stacks.length === 0) return [...out, 'No changes between base and head.', ''].join('\n');
   const counts = RISK_LEVELS.slice().reverse().map((l) => `${report.risks.filter((r) => r.level === l).length} ${l}`).join(', ');
   out.push(`${report.stacks.length} stack(s) changed; risks: ${counts}.`, '');
   for (const s of report.stacks) out.push(...stackMarkdown(s));
-  return out.join('\n');
+  const text = out.join('\n');
+  if (text.length <= maxChars) return text;
+  const cut = text.lastIndexOf('\n', maxChars);
+  return `${text.slice(0, cut)}\n\n_Report truncated at ${maxChars} characters; run \`mesh-review --format json\` for all of it._\n`;
 }
 
 // ---------------------------------------------------------------- JSON

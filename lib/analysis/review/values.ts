@@ -94,3 +94,19 @@ export function diffPaths(base: ValuePaths, head: ValuePaths): ValueChange[] {
     return [{ path: p, change: 'changed', from: a, to: b }];
   });
 }
+
+/** Value paths whose last segments name a secret; their values never appear in a report. */
+const SECRET_PATH = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential)/i;
+export const REDACTED = '(redacted)';
+
+/**
+ * Hides the values of secret-looking paths (and of every field under a Secret's `data` or
+ * `stringData`): reports are posted to pull requests, which are wider audiences than state.
+ */
+export function redact(changes: readonly ValueChange[], secretObject = false): ValueChange[] {
+  return changes.map((c) => {
+    const hide = SECRET_PATH.test(c.path) || (secretObject && /^(data|stringData|string_data)\b/.test(c.path));
+    if (!hide) return c;
+    return { ...c, ...(c.from !== undefined ? { from: REDACTED } : {}), ...(c.to !== undefined ? { to: REDACTED } : {}) };
+  });
+}

@@ -111,6 +111,25 @@ describe('inputs beyond the library defaults', () => {
   });
 });
 
+describe('what a pull-request comment must not carry', () => {
+  test('values of secret-looking paths are redacted', () => {
+    const { report } = reviewPair((s, side) => mesh(s, { istiodValues: { pilot: { env: { API_TOKEN: side, LOG: side } } } }));
+    expect(report.stacks[0].diff.releases[0].values).toEqual([
+      { path: 'pilot.env.API_TOKEN', change: 'changed', from: '(redacted)', to: '(redacted)' },
+      { path: 'pilot.env.LOG', change: 'changed', from: '"base"', to: '"head"' },
+    ]);
+  });
+  test('a report longer than the limit is cut at a line with a note', () => {
+    const { report } = reviewPair((s, side) => mesh(s, { istioVersion: side === 'base' ? IstioVersion.V1_22_7 : IstioVersion.V1_22_8 }));
+    const full = renderMarkdown(report);
+    const cut = renderMarkdown(report, 400);
+    expect(full.length).toBeGreaterThan(400);
+    expect(cut.startsWith(full.slice(0, cut.indexOf('\n\n_Report truncated')))).toBe(true);
+    expect(cut).toMatch(/\n\n_Report truncated at 400 characters; run `mesh-review --format json` for all of it\._\n$/);
+    expect(cut.indexOf('\n\n_Report truncated')).toBeLessThanOrEqual(400);
+  });
+});
+
 describe('Markdown of untrusted text', () => {
   test('code spans cannot be closed and table cells cannot be split', () => {
     expect(mdCode('a`b|c')).toBe("`a'b\\|c`");
