@@ -96,10 +96,10 @@ describe('MR004 CRDs changing', () => {
  * (../shared/facts/istio-1.22.md: labels istio.io/tag and istio.io/rev, service istiod-<rev>),
  * shipped in the mesh's generated chart. Not an IstioResource (no spec), hence the cast.
  */
-function tagWebhook(tag: string, revision: string): IstioResource {
+function tagWebhook(tag: string, revision: string, revLabel = true): IstioResource {
   return {
     apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration',
-    metadata: { name: `istio-revision-tag-${tag}`, namespace: 'istio-system', labels: { 'istio.io/tag': tag, 'istio.io/rev': revision } },
+    metadata: { name: `istio-revision-tag-${tag}`, namespace: 'istio-system', labels: { 'istio.io/tag': tag, ...(revLabel ? { 'istio.io/rev': revision } : {}) } },
     webhooks: [{ name: 'rev.namespace.sidecar-injector.istio.io', clientConfig: { service: { name: `istiod-${revision}`, namespace: 'istio-system' } } }],
   } as unknown as IstioResource;
 }
@@ -112,6 +112,10 @@ describe('MR005 a tag moved to a revision not installed in base or head', () => 
     });
     expect(report.stacks[0].diff.tags).toEqual([{ tag: 'prod', from: '1-22-7', to: '1-22-8' }]);
     expect(risksOf(report, 'tag-to-uninstalled-revision')).toEqual([expect.objectContaining({ level: 'medium', subject: 'tag prod' })]);
+  });
+  test('a tag webhook without the istio.io/rev label is read from its service istiod-<rev>', () => {
+    const { report } = reviewPair((s, side) => mesh(s, { meshResources: [tagWebhook('prod', side === 'base' ? 'a' : 'b', false)] }));
+    expect(report.stacks[0].diff.tags).toEqual([{ tag: 'prod', from: 'a', to: 'b' }]);
   });
   test('produced (high): a tag webhook points at a revision no istiod installs', () => {
     const { report } = reviewPair((s, side) => mesh(s, { meshResources: [tagWebhook('prod', side === 'base' ? 'default' : '1-23-0')] }));
