@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv-draft-04';
@@ -77,6 +78,14 @@ describe('mesh-review CLI', () => {
   test('the schema check can fail: a SARIF log with an unknown level is rejected', () => {
     const validate = sarifValidator();
     expect(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: { text: 'm' }, level: 'high' }] }] })).toBe(false);
+  });
+
+  test('the bin shim (built dist/) exits with the CLI\'s code', () => {
+    const bin = path.join(__dirname, '..', '..', 'bin', 'mesh-review.js');
+    if (!fs.existsSync(path.join(__dirname, '..', '..', 'dist', 'lib', 'cli', 'mesh-review.js'))) throw new Error("dist/ is missing: run 'npm run build' first ('npm test' does)");
+    expect(spawnSync(process.execPath, [bin, same, same]).status).toBe(EXIT_OK);
+    expect(spawnSync(process.execPath, [bin, upgrade.base, upgrade.head, '--fail-on', 'high']).status).toBe(EXIT_GATE_FAILED);
+    expect(spawnSync(process.execPath, [bin, same]).status).toBe(EXIT_USAGE);
   });
 
   test('--help documents the exit codes and exits 0', async () => {
