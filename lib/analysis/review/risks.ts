@@ -200,9 +200,9 @@ function tagToUninstalled(d: StackDiff): Risk[] {
     if (t.to === undefined) return [];
     const inHead = d.head.installed.has(t.to);
     const inBase = d.base.installed.has(t.to);
-    // A new tag nobody referenced before (a canary tag, a first install) re-points no workload.
-    const newUnused = t.from === undefined && !d.base.references.has(t.tag);
-    if (inHead && (inBase || newUnused)) return [];
+    // A new tag no namespace uses (yet) re-points no workload; a first install has nothing to re-point.
+    const newUnused = t.from === undefined && !d.base.references.has(t.tag) && !d.head.references.has(t.tag);
+    if (inHead && (inBase || newUnused || d.base.installed.size === 0)) return [];
     return [{
       rule: RULES.tagToUninstalled, level: inHead ? 'medium' : 'high', stack: d.stack, subject: `tag ${t.tag}`,
       why: inHead

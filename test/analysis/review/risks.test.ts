@@ -131,6 +131,16 @@ describe('MR005 a tag moved to a revision not installed in base or head', () => 
     expect(report.stacks[0].diff.tags).toEqual([{ tag: 'prod', to: '1-22-8' }]);
     expect(risksOf(report, 'tag-to-uninstalled-revision')).toEqual([expect.objectContaining({ level: 'medium' })]);
   });
+  test('produced (medium): a new tag for a new revision that namespaces start using in the same change', () => {
+    const { report } = reviewPair((s, side) => {
+      mesh(s, { istiodValues: { revision: '1-22-7' } });
+      if (side === 'head') {
+        canaryIstiod(s, '1-22-8', '1.22.8', ['prod']);
+        new Namespace(s, 'Apps', { metadata: { name: 'apps', labels: { 'istio.io/rev': 'prod' } } });
+      }
+    });
+    expect(risksOf(report, 'tag-to-uninstalled-revision')).toEqual([expect.objectContaining({ level: 'medium', subject: 'tag prod' })]);
+  });
   test('not produced: a new canary tag nobody uses yet, installed with its canary', () => {
     const { report } = reviewPair((s, side) => {
       mesh(s, { istiodValues: { revision: '1-22-7' } });
@@ -139,9 +149,11 @@ describe('MR005 a tag moved to a revision not installed in base or head', () => 
     expect(report.stacks[0].diff.tags).toEqual([{ tag: 'prod-canary', to: '1-22-8' }]);
     expect(risksOf(report, 'tag-to-uninstalled-revision')).toEqual([]);
   });
-  test('not produced: a first install that creates the tag with its istiod', () => {
+  test('not produced: a first install that creates the tag with its istiod and the namespaces using it', () => {
     const { report } = reviewPair((s, side) => {
-      if (side === 'head') mesh(s, { istiodValues: { revision: '1-22-8', revisionTags: ['prod'] } });
+      if (side === 'base') return;
+      mesh(s, { istiodValues: { revision: '1-22-8', revisionTags: ['prod'] } });
+      new Namespace(s, 'Apps', { metadata: { name: 'apps', labels: { 'istio.io/rev': 'prod' } } });
     });
     expect(report.stacks[0].diff.tags).toEqual([{ tag: 'prod', to: '1-22-8' }]);
     expect(risksOf(report, 'tag-to-uninstalled-revision')).toEqual([]);
