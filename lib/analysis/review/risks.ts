@@ -203,11 +203,12 @@ function tagToUninstalled(d: StackDiff): Risk[] {
     // A new tag no namespace uses (yet) re-points no workload; a first install has nothing to re-point.
     const newUnused = t.from === undefined && !d.base.references.has(t.tag) && !d.head.references.has(t.tag);
     if (inHead && (inBase || newUnused || d.base.installed.size === 0)) return [];
+    const moves = t.from ? `moves from ${t.from} to` : 'is created pointing at';
     return [{
       rule: RULES.tagToUninstalled, level: inHead ? 'medium' : 'high', stack: d.stack, subject: `tag ${t.tag}`,
       why: inHead
-        ? `Tag ${t.tag} moves ${t.from ? `from ${t.from} ` : ''}to revision ${t.to}, which this same change installs: workloads are re-pointed before the new control plane has run and been verified.`
-        : `Tag ${t.tag} moves ${t.from ? `from ${t.from} ` : ''}to revision ${t.to}, which no istiod release installs${inBase ? ' any more' : ''}: injection and ztunnel config for the tag's namespaces fail.`,
+        ? `Tag ${t.tag} ${moves} revision ${t.to}, which this same change installs: workloads are re-pointed before the new control plane has run and been verified.`
+        : `Tag ${t.tag} ${moves} revision ${t.to}, which no istiod release installs${inBase ? ' any more' : ''}: injection and ztunnel config for the tag's namespaces fail.`,
       fix: inHead
         ? `Install revision ${t.to} in one change, verify it, then move the tag in a later change.`
         : `Install revision ${t.to} first, or point the tag at an installed revision (${[...d.head.installed].join(', ') || 'none'}).`,
