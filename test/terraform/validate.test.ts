@@ -1,0 +1,68 @@
+/**
+ * Real `terraform validate` (offline) on every ready stack and every example. Also `npm run validate:tf`.
+ *
+ * AWS resources are checked against the real provider schema from the plugin mirror; helm/kubernetes
+ * resources are carried as terraform_data (see offline-config.ts). Without terraform or the mirror
+ * this prints one skip line; under CI=true that absence fails.
+ */
+import { allSynthesizedStacks } from './synthesized-stacks';
+import { offlineValidationConfig } from './offline-config';
+import { OfflineWorkspace, ValidateResult, findOfflineTerraform } from './terraform-cli';
+
+const found = findOfflineTerraform();
+if (typeof found === 'string') {
+  if (process.env.CI === 'true') throw new Error(`CI must run terraform validate, but ${found}`);
+  // eslint-disable-next-line no-console
+  console.warn(`SKIPPED terraform validate of the stacks and examples: ${found}`);
+}
+const describeIfTerraform = typeof found === 'string' ? describe.skip : describe;
+
+describeIfTerraform('terraform validate (offline, real AWS provider schema)', () => {
+  const results = new Map<string, ValidateResult>();
+  const stacks = allSynthesizedStacks();
+
+  beforeAll(async () => {
+    const tf = found as Exclude<typeof found, string>;
+    const workspace = new OfflineWorkspace(tf);
+    try {
+      // Two at a time: terraform validate loads the whole AWS provider schema, which is CPU-bound.
+      const queue = stacks.map((s) => () => workspace.validate(s.name.replace(/\W+/g, '_'), offlineValidationConfig(s.json, { awsVersion: tf.awsVersion }).config));
+      const names = stacks.map((s) => s.name);
+      let next = 0;
+      const worker = async () => {
+        while (next < queue.length) {
+          const i = next++;
+          results.set(names[i], await queue[i]());
+        }
+      };
+      await Promise.all([worker(), worker()]);
+      // The stand-ins must still resolve references: a helm_release pointing at nothing fails.
+      results.set('negative control', await workspace.validate('negative_control', offlineValidationConfig({
+        resource: { helm_release: { r: { provider: 'helm.x', name: '${aws_vpc.missing.id}', depends_on: ['kubernetes_namespace.gone'] } } },
+      }, { awsVersion: tf.awsVersion }).config));
+    } finally {
+      workspace.dispose();
+    }
+    // eslint-disable-next-line no-console
+    console.log(`terraform ${tf.version} validate with hashicorp/aws ${tf.awsVersion} from ${tf.mirror}: ${[...results.values()].map((r) => `${r.name} ${r.seconds.toFixed(1)} s`).join(', ')}`);
+  }, 600_000);
+
+  test('covers the three ready stacks and at least two examples', () => {
+    const names = stacks.map((s) => s.name);
+    expect(names.filter((n) => n.startsWith('stacks/')).sort()).toEqual(['stacks/istio-ambient-existing-cluster', 'stacks/istio-ambient-new-cluster', 'stacks/mesh-benchmark']);
+    expect(names.filter((n) => n.startsWith('examples/')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('a reference to an undeclared resource inside a helm/kubernetes body is still an error', () => {
+    const r = results.get('negative control')!;
+    expect(r.valid).toBe(false);
+    expect(r.diagnostics).toContainEqual(expect.stringMatching(/^error: Reference to undeclared resource: A managed resource "aws_vpc" "missing"/));
+    expect(r.diagnostics).toContainEqual(expect.stringMatching(/^error: Reference to undeclared resource: A managed resource "kubernetes_namespace" "gone"/));
+  });
+
+  test.each(stacks.map((s) => s.name))('%s is valid', (name) => {
+    const r = results.get(name)!;
+    expect(r.diagnostics.filter((d) => d.startsWith('error'))).toEqual([]);
+    expect(r.valid).toBe(true);
+  });
+});
