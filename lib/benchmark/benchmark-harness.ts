@@ -13,6 +13,7 @@ import {
   NODE_ROLE_LABEL, NODE_TAINT_KEY, PART_OF_LABEL, PART_OF_VALUE,
 } from './contract';
 import { PodPlacement, loadJobTemplate } from './load-job';
+import { terraformSafe } from '../private/terraform-escape';
 
 /** Props of {@link BenchmarkHarness}. */
 export interface BenchmarkHarnessProps {
@@ -163,12 +164,12 @@ export class BenchmarkHarness extends Construct {
     for (const mode of this.modes) {
       const group = new Construct(this, pascal(mode));
       const nsName = `${prefix}-${mode}`;
-      const namespace = new Namespace(group, 'Namespace', {
+      const namespace = new Namespace(group, 'Namespace', terraformSafe({
         provider, metadata: { name: nsName, labels: modeNamespaceLabels(mode, props.sidecarRevision) }, dependsOn: after.length ? after : undefined,
-      });
+      }));
       const annotations = mode === BenchmarkMode.SIDECAR ? { ...SIDECAR_PROXY_ANNOTATIONS } : {};
       const serverLabels = { [PART_OF_LABEL]: PART_OF_VALUE, [MODE_LABEL]: mode, [COMPONENT_LABEL]: 'server', app: 'fortio-server' };
-      const server = new DeploymentV1(group, 'Server', {
+      const server = new DeploymentV1(group, 'Server', terraformSafe({
         provider,
         metadata: { name: 'fortio-server', namespace: namespace.metadata.name, labels: serverLabels },
         spec: {
@@ -199,15 +200,15 @@ export class BenchmarkHarness extends Construct {
             },
           },
         },
-      });
-      const service = new ServiceV1(group, 'Service', {
+      }));
+      const service = new ServiceV1(group, 'Service', terraformSafe({
         provider,
         metadata: { name: 'fortio-server', namespace: namespace.metadata.name, labels: serverLabels },
         spec: {
           selector: { app: 'fortio-server', [MODE_LABEL]: mode },
           port: [{ name: 'http-echo', port: 8080, targetPort: '8080' }, { name: 'grpc-ping', port: 8079, targetPort: '8079' }],
         },
-      });
+      }));
       const targetUrl = `http://fortio-server.${nsName}.svc.cluster.local:8080/echo?size=${responseSize}`;
       const meta: JobTemplateMeta = {
         mode, namespace: nsName, targetUrl, qps, connections, durationSeconds: duration, warmupSeconds: warmup,
@@ -217,11 +218,11 @@ export class BenchmarkHarness extends Construct {
         mode, namespace: nsName, targetUrl, qps, connections, durationSeconds: duration, requestPayloadBytes: requestPayload,
         resolutionSeconds: resolution, fortioImage, reportImage, cpuRequest, memoryMiB, placement: loadPlacement, podAnnotations: annotations,
       });
-      const jobTemplate = new ConfigMapV1(group, 'JobTemplate', {
+      const jobTemplate = new ConfigMapV1(group, 'JobTemplate', terraformSafe({
         provider,
         metadata: { name: JOB_TEMPLATE_CONFIGMAP, namespace: namespace.metadata.name, labels: { [PART_OF_LABEL]: PART_OF_VALUE, [MODE_LABEL]: mode } },
         data: { [JOB_TEMPLATE_KEY]: JSON.stringify(job, null, 2), [JOB_META_KEY]: JSON.stringify(meta, null, 2) },
-      });
+      }));
       this.byMode[mode] = { mode, namespace, server, service, jobTemplate, meta };
     }
     this.cliAccess = new BenchmarkCliAccess(this, 'CliAccess', {

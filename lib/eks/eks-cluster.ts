@@ -17,6 +17,7 @@ import { IEksClusterRef } from './cluster-ref';
 import { EksNodeSecurity } from './eks-node-security';
 import { EksRoles } from './eks-roles';
 import { EksVpc } from './eks-vpc';
+import { terraformSafe } from '../private/terraform-escape';
 
 /** EKS support policy for the cluster's Kubernetes version. */
 export enum EksSupportType {
@@ -162,10 +163,10 @@ export class EksCluster extends Construct implements IEksClusterRef {
       nodeSubnets = controlPlaneSubnets;
     }
 
-    const partition = new DataAwsPartition(this, 'Partition', { provider });
+    const partition = new DataAwsPartition(this, 'Partition', terraformSafe({ provider }));
     this.roles = new EksRoles(this, 'Roles', { clusterName: props.clusterName, partition: partition.partition, awsProvider: provider, tags: props.tags });
 
-    this.cluster = new EksClusterResource(this, 'ControlPlane', {
+    this.cluster = new EksClusterResource(this, 'ControlPlane', terraformSafe({
       provider,
       name: props.clusterName,
       version: props.kubernetesVersion,
@@ -182,32 +183,32 @@ export class EksCluster extends Construct implements IEksClusterRef {
       enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
       tags: props.tags,
       dependsOn: this.roles.clusterPolicyAttachments,
-    });
+    }));
 
-    this.oidcProvider = new IamOpenidConnectProvider(this, 'OidcProvider', {
+    this.oidcProvider = new IamOpenidConnectProvider(this, 'OidcProvider', terraformSafe({
       provider,
       url: this.cluster.identity.get(0).oidc.get(0).issuer,
       clientIdList: ['sts.amazonaws.com'],
       tags: props.tags,
-    });
+    }));
 
     // The deployer (the identity Terraform runs as) gets cluster admin through an access entry, so
     // the Helm and Kubernetes providers can install Istio. Session context maps an assumed-role ARN to its role.
-    const caller = new DataAwsCallerIdentity(this, 'Caller', { provider });
-    const session = new DataAwsIamSessionContext(this, 'CallerSession', { provider, arn: caller.arn });
+    const caller = new DataAwsCallerIdentity(this, 'Caller', terraformSafe({ provider }));
+    const session = new DataAwsIamSessionContext(this, 'CallerSession', terraformSafe({ provider, arn: caller.arn }));
     const admins = [session.issuerArn, ...(props.adminPrincipalArns ?? [])];
     const access = new Construct(this, 'Access');
     let deployerAccess: EksAccessPolicyAssociation | undefined;
     admins.forEach((principal, i) => {
       const group = new Construct(access, i === 0 ? 'Deployer' : `Admin${i}`);
-      const entry = new EksAccessEntry(group, 'Entry', { provider, clusterName: this.cluster.name, principalArn: principal, type: 'STANDARD' });
-      const assoc = new EksAccessPolicyAssociation(group, 'ClusterAdmin', {
+      const entry = new EksAccessEntry(group, 'Entry', terraformSafe({ provider, clusterName: this.cluster.name, principalArn: principal, type: 'STANDARD' }));
+      const assoc = new EksAccessPolicyAssociation(group, 'ClusterAdmin', terraformSafe({
         provider,
         clusterName: this.cluster.name,
         principalArn: entry.principalArn,
         policyArn: `arn:${partition.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
         accessScope: { type: 'cluster' },
-      });
+      }));
       deployerAccess ??= assoc;
     });
     this.deployerAccess = deployerAccess!;
@@ -215,27 +216,27 @@ export class EksCluster extends Construct implements IEksClusterRef {
     this.nodeSecurity = new EksNodeSecurity(this, 'NodeSecurity', {
       clusterName: props.clusterName, vpcId, clusterSecurityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId, awsProvider: provider, tags: props.tags,
     });
-    const launchTemplate = new LaunchTemplate(this, 'NodeLaunchTemplate', {
+    const launchTemplate = new LaunchTemplate(this, 'NodeLaunchTemplate', terraformSafe({
       provider,
       namePrefix: namePrefix(props.clusterName, '-nodes-', PREFIX_LIMITS.launchTemplate),
       vpcSecurityGroupIds: [this.cluster.vpcConfig.clusterSecurityGroupId, this.nodeSecurity.securityGroup.id],
       metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
       tagSpecifications: [{ resourceType: 'instance', tags: { ...props.tags, Name: `${props.clusterName}-node` } }],
       tags: props.tags,
-    });
+    }));
 
     // vpc-cni, kube-proxy and the pod identity agent must run before nodes can become Ready; coredns needs nodes.
     const beforeNodes: ITerraformDependable[] = [];
     for (const name of EKS_MANAGED_ADDONS.filter((a) => a !== 'coredns')) {
-      const addon = new EksAddon(this, addonId(name), {
+      const addon = new EksAddon(this, addonId(name), terraformSafe({
         provider, clusterName: this.cluster.name, addonName: name,
         resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'OVERWRITE', tags: props.tags,
         configurationValues: name === 'vpc-cni' ? JSON.stringify(props.vpcCniConfigurationValues ?? ISTIO_VPC_CNI_CONFIGURATION) : undefined,
-      });
+      }));
       this.addons[name] = addon;
       beforeNodes.push(addon);
     }
-    this.nodeGroup = new EksNodeGroup(this, 'NodeGroup', {
+    this.nodeGroup = new EksNodeGroup(this, 'NodeGroup', terraformSafe({
       provider,
       clusterName: this.cluster.name,
       nodeGroupNamePrefix: namePrefix(props.clusterName, '-', PREFIX_LIMITS.eksNodeGroup),
@@ -251,12 +252,12 @@ export class EksCluster extends Construct implements IEksClusterRef {
       tags: props.tags,
       lifecycle: { createBeforeDestroy: true, ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn: [...this.roles.nodePolicyAttachments, ...beforeNodes, ...this.nodeSecurity.rules],
-    });
-    this.addons.coredns = new EksAddon(this, addonId('coredns'), {
+    }));
+    this.addons.coredns = new EksAddon(this, addonId('coredns'), terraformSafe({
       provider, clusterName: this.cluster.name, addonName: 'coredns',
       resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'OVERWRITE', tags: props.tags,
       dependsOn: [this.nodeGroup],
-    });
+    }));
   }
 
   public get endpoint(): string {

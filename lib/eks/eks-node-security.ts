@@ -4,6 +4,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { PREFIX_LIMITS, namePrefix } from '../private/naming';
+import { terraformSafe } from '../private/terraform-escape';
 
 /** Props of {@link EksNodeSecurity}. */
 export interface EksNodeSecurityProps {
@@ -43,16 +44,16 @@ export class EksNodeSecurity extends Construct {
   constructor(scope: Construct, id: string, props: EksNodeSecurityProps) {
     super(scope, id);
     const provider = props.awsProvider;
-    this.securityGroup = new SecurityGroup(this, 'NodeSecurityGroup', {
+    this.securityGroup = new SecurityGroup(this, 'NodeSecurityGroup', terraformSafe({
       provider,
       namePrefix: namePrefix(props.clusterName, '-nodes-', PREFIX_LIMITS.securityGroup),
       description: `Istio ambient node ports for EKS cluster ${props.clusterName}`,
       vpcId: props.vpcId,
       tags: { ...props.tags, Name: `${props.clusterName}-nodes` },
       lifecycle: { createBeforeDestroy: true },
-    });
+    }));
     for (const p of ISTIO_NODE_PORTS) {
-      this.rules.push(new VpcSecurityGroupIngressRule(this, `Ingress${p.port}`, {
+      this.rules.push(new VpcSecurityGroupIngressRule(this, `Ingress${p.port}`, terraformSafe({
         provider,
         securityGroupId: this.securityGroup.id,
         description: p.description,
@@ -60,10 +61,10 @@ export class EksNodeSecurity extends Construct {
         fromPort: p.port,
         toPort: p.port,
         referencedSecurityGroupId: p.from === 'control-plane' ? props.clusterSecurityGroupId : this.securityGroup.id,
-      }));
+      })));
     }
-    this.rules.push(new VpcSecurityGroupEgressRule(this, 'EgressAll', {
+    this.rules.push(new VpcSecurityGroupEgressRule(this, 'EgressAll', terraformSafe({
       provider, securityGroupId: this.securityGroup.id, description: 'all egress', ipProtocol: '-1', cidrIpv4: '0.0.0.0/0',
-    }));
+    })));
   }
 }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { PREFIX_LIMITS, namePrefix } from '../private/naming';
+import { terraformSafe } from '../private/terraform-escape';
 
 /** Props of {@link EksRoles}. */
 export interface EksRolesProps {
@@ -37,17 +38,17 @@ export class EksRoles extends Construct {
   constructor(scope: Construct, id: string, props: EksRolesProps) {
     super(scope, id);
     const provider = props.awsProvider;
-    this.clusterRole = new IamRole(this, 'ClusterRole', {
+    this.clusterRole = new IamRole(this, 'ClusterRole', terraformSafe({
       provider, namePrefix: namePrefix(props.clusterName, '-cluster-', PREFIX_LIMITS.iamRole), assumeRolePolicy: assumeRole('eks.amazonaws.com'), tags: props.tags,
-    });
-    this.nodeRole = new IamRole(this, 'NodeRole', {
+    }));
+    this.nodeRole = new IamRole(this, 'NodeRole', terraformSafe({
       provider, namePrefix: namePrefix(props.clusterName, '-node-', PREFIX_LIMITS.iamRole), assumeRolePolicy: assumeRole('ec2.amazonaws.com'), tags: props.tags,
-    });
+    }));
     const attach = (role: IamRole, scopeId: string, policies: string[]) => {
       const group = new Construct(this, scopeId);
-      return policies.map((p) => new IamRolePolicyAttachment(group, p, {
+      return policies.map((p) => new IamRolePolicyAttachment(group, p, terraformSafe({
         provider, role: role.name, policyArn: `arn:${props.partition}:iam::aws:policy/${p}`,
-      }));
+      })));
     };
     this.clusterPolicyAttachments = attach(this.clusterRole, 'ClusterPolicies', CLUSTER_ROLE_POLICIES);
     this.nodePolicyAttachments = attach(this.nodeRole, 'NodePolicies', NODE_ROLE_POLICIES);

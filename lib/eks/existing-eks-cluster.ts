@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import { validateClusterName, validateRegion } from '../private/validate';
 import { IEksClusterRef } from './cluster-ref';
+import { terraformSafe } from '../private/terraform-escape';
 
 /** Props of {@link ExistingEksCluster}. */
 export interface ExistingEksClusterProps {
@@ -35,7 +36,7 @@ export class ExistingEksCluster extends Construct implements IEksClusterRef {
     this.clusterName = props.clusterName;
     this.region = props.region;
     this.awsProvider = props.awsProvider;
-    this.lookup = new DataAwsEksCluster(this, 'Cluster', { provider: props.awsProvider, name: props.clusterName });
+    this.lookup = new DataAwsEksCluster(this, 'Cluster', terraformSafe({ provider: props.awsProvider, name: props.clusterName }));
   }
 
   public get endpoint(): string {

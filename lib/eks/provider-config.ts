@@ -1,6 +1,7 @@
 import { Fn } from 'cdktf';
 import type { HelmProviderConfig, HelmProviderKubernetes } from '@cdktf/provider-helm/lib/provider';
 import type { KubernetesProviderConfig } from '@cdktf/provider-kubernetes/lib/provider';
+import { terraformSafe } from '../private/terraform-escape';
 import { IEksClusterRef } from './cluster-ref';
 
 /** How the Kubernetes and Helm providers authenticate to an EKS cluster. */
@@ -46,8 +47,8 @@ const EXEC_API_VERSION = 'client.authentication.k8s.io/v1beta1';
  */
 export function eksKubernetesProviderConfig(cluster: IEksClusterRef, options: EksAuthOptions = {}): KubernetesProviderConfig {
   const common = { host: cluster.endpoint, clusterCaCertificate: Fn.base64decode(cluster.certificateAuthorityData), alias: options.alias };
-  if (options.token !== undefined) return { ...common, token: options.token };
-  return { ...common, exec: [{ apiVersion: EXEC_API_VERSION, command: options.command ?? 'aws', args: eksGetTokenArgs(cluster, options) }] };
+  if (options.token !== undefined) return terraformSafe({ ...common, token: options.token });
+  return terraformSafe({ ...common, exec: [{ apiVersion: EXEC_API_VERSION, command: options.command ?? 'aws', args: eksGetTokenArgs(cluster, options) }] });
 }
 
 /** Configuration for `new HelmProvider(scope, id, …)` (helm provider 3.x syntax), authenticated like {@link eksKubernetesProviderConfig}. */
@@ -56,5 +57,5 @@ export function eksHelmProviderConfig(cluster: IEksClusterRef, options: EksAuthO
   const kubernetes: HelmProviderKubernetes = options.token !== undefined
     ? { ...common, token: options.token }
     : { ...common, exec: { apiVersion: EXEC_API_VERSION, command: options.command ?? 'aws', args: eksGetTokenArgs(cluster, options) } };
-  return { kubernetes, alias: options.alias };
+  return terraformSafe({ kubernetes, alias: options.alias });
 }

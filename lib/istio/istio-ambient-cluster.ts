@@ -15,6 +15,7 @@ import { AMBIENT_INSTALL_ORDER, IstioChart, istioChartValues } from '../private/
 import { isConcrete, validateClusterName, validateIntRange, validateNamespaceName, validateRegion } from '../private/validate';
 import { IstioResourceChart } from './istio-resource-chart';
 import { IstioResource, MtlsMode, peerAuthentication } from './resources';
+import { terraformSafe } from '../private/terraform-escape';
 
 /** The namespace the control plane, CNI and ztunnel run in (ztunnel's identity is trusted there). */
 export const ISTIO_SYSTEM_NAMESPACE = 'istio-system';
@@ -162,7 +163,7 @@ export class IstioAmbientCluster extends Construct {
     const versionGuard = this.kubernetesVersionPrecondition(allowUnsupported);
     for (const chart of AMBIENT_INSTALL_ORDER) {
       const values = mergeValues(istioChartValues(chart, { imageHub: props.imageHub }), escape[chart]);
-      const release = new Release(releases, pascal(chart), {
+      const release = new Release(releases, pascal(chart), terraformSafe({
         provider: props.helmProvider,
         name: RELEASE_NAMES[chart],
         repository: ISTIO_CHART_REPOSITORY,
@@ -178,7 +179,7 @@ export class IstioAmbientCluster extends Construct {
         values: [stringify(values)],
         dependsOn: previous.length > 0 ? previous : undefined,
         lifecycle: chart === IstioChart.BASE && versionGuard ? { precondition: [versionGuard] } : undefined,
-      });
+      }));
       made[chart] = release;
       previous = [release];
     }
@@ -195,12 +196,12 @@ export class IstioAmbientCluster extends Construct {
     });
 
     const nsGroup = new Construct(this, 'Namespaces');
-    this.ambientNamespaces = ambientNs.map((name) => new Namespace(nsGroup, `Ambient-${name}`, {
+    this.ambientNamespaces = ambientNs.map((name) => new Namespace(nsGroup, `Ambient-${name}`, terraformSafe({
       provider: props.kubernetesProvider,
       metadata: { name, labels: { ...AMBIENT_DATAPLANE_LABEL } },
       dependsOn: [this.ztunnel],
-    }));
-    this.enrolledNamespaces = enrollNs.map((name) => new Labels(nsGroup, `Enroll-${name}`, {
+    })));
+    this.enrolledNamespaces = enrollNs.map((name) => new Labels(nsGroup, `Enroll-${name}`, terraformSafe({
       provider: props.kubernetesProvider,
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -208,7 +209,7 @@ export class IstioAmbientCluster extends Construct {
       labels: { ...AMBIENT_DATAPLANE_LABEL },
       fieldManager: 'cdktf-istio-mesh',
       dependsOn: [this.ztunnel],
-    }));
+    })));
 
     for (const w of this.warnings) Annotations.of(this).addWarning(w);
   }

@@ -90,7 +90,7 @@ function standIn(body: JsonObject): JsonObject {
  * Returns the stack rewritten for offline validation, and the addresses it moved. The input is not
  * modified.
  */
-export function offlineValidationConfig(stack: JsonObject, options: OfflineOptions): { config: JsonObject; moved: MovedAddress[] } {
+export function offlineValidationConfig(stack: Readonly<Record<string, unknown>>, options: OfflineOptions): { config: JsonObject; moved: MovedAddress[] } {
   const config = JSON.parse(JSON.stringify(stack)) as JsonObject;
   const moved: MovedAddress[] = [];
   const standIns: JsonObject = {};

@@ -56,6 +56,11 @@ interface Diagnostic {
   range?: { filename: string; start: { line: number } };
 }
 
+function formatDiagnostic(d: Diagnostic): string {
+  const where = d.range ? ` (${d.range.filename}:${d.range.start.line})` : '';
+  return `${d.severity}: ${d.summary}${d.detail ? `: ${d.detail}` : ''}${where}`;
+}
+
 /**
  * A workspace for offline runs: a CLI config that installs providers only from the mirror, a plugin
  * cache shared by all configurations, and one directory per configuration. `dispose()` removes it.
@@ -89,29 +94,46 @@ export class OfflineWorkspace {
     };
   }
 
-  /** `terraform init -backend=false` and `terraform validate` on one configuration (main.tf.json). */
-  async validate(name: string, config: object): Promise<ValidateResult> {
+  /**
+   * Validates several configurations with one `terraform init` and one `terraform validate`: each is
+   * a child module of one root, so the AWS provider schema (the slow part) loads once. Diagnostics
+   * are attributed to a configuration by their file name; those without a file go to every one.
+   */
+  async validateAll(configs: readonly { name: string; config: object }[]): Promise<Map<string, ValidateResult>> {
     const started = process.hrtime.bigint();
-    const dir = path.join(this.root, 'configs', name);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify(config, null, 2));
-    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-    const init = await run(this.tf.binary, ['init', '-backend=false', '-input=false', '-no-color'], dir, this.env);
-    if (init.code !== 0) {
-      return { name, valid: false, diagnostics: [`error: terraform init failed: ${(init.stderr || init.stdout).trim()}`], seconds: seconds() };
+    const root = path.join(this.root, 'all');
+    const modules: Record<string, { source: string }> = {};
+    for (const { name, config } of configs) {
+      const dir = path.join(root, name);
+      fs.mkdirSync(dir, { recursive: true });
+      // A child module may not configure a backend; -backend=false ignores it in a root anyway.
+      const { terraform, ...rest } = config as { terraform?: Record<string, unknown> };
+      const { backend: _backend, ...terraformRest } = terraform ?? {};
+      fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ ...rest, terraform: terraformRest }, null, 2));
+      modules[name] = { source: `./${name}` };
     }
-    const validate = await run(this.tf.binary, ['validate', '-json', '-no-color'], dir, this.env);
+    fs.writeFileSync(path.join(root, 'main.tf.json'), JSON.stringify({ module: modules }, null, 2));
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    const results = new Map<string, ValidateResult>();
+    const all = (valid: boolean, diagnostics: string[]) => {
+      for (const { name } of configs) results.set(name, { name, valid, diagnostics, seconds: seconds() });
+      return results;
+    };
+    const init = await run(this.tf.binary, ['init', '-backend=false', '-input=false', '-no-color'], root, this.env);
+    if (init.code !== 0) return all(false, [`error: terraform init failed: ${(init.stderr || init.stdout).trim()}`]);
+    const validate = await run(this.tf.binary, ['validate', '-json', '-no-color'], root, this.env);
     let parsed: { valid: boolean; diagnostics: Diagnostic[] };
     try {
       parsed = JSON.parse(validate.stdout) as { valid: boolean; diagnostics: Diagnostic[] };
     } catch {
-      return { name, valid: false, diagnostics: [`error: terraform validate printed no JSON: ${validate.stderr.trim()}`], seconds: seconds() };
+      return all(false, [`error: terraform validate printed no JSON: ${validate.stderr.trim()}`]);
     }
-    const diagnostics = parsed.diagnostics.map((d) => {
-      const where = d.range ? ` (${d.range.filename}:${d.range.start.line})` : '';
-      return `${d.severity}: ${d.summary}${d.detail ? `: ${d.detail}` : ''}${where}`;
-    });
-    return { name, valid: parsed.valid && validate.code === 0, diagnostics, seconds: seconds() };
+    for (const { name } of configs) {
+      const mine = parsed.diagnostics.filter((d) => !d.range || d.range.filename.split(/[\\/]/)[0] === name);
+      const diagnostics = mine.map(formatDiagnostic);
+      results.set(name, { name, valid: !mine.some((d) => d.severity === 'error'), diagnostics, seconds: seconds() });
+    }
+    return results;
   }
 
   dispose(): void {
