@@ -8,6 +8,7 @@ import { BenchmarkNodeGroup } from '../../lib/benchmark/benchmark-node-group';
 import { EksCluster } from '../../lib/eks/eks-cluster';
 import { eksHelmProviderConfig, eksKubernetesProviderConfig } from '../../lib/eks/provider-config';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
+import { MeshCluster } from '../../lib/istio/mesh-cluster';
 import { terraformSafe, terraformString } from '../../lib/private/terraform-escape';
 import { SynthJson, release, resourcesOf, synthJson, testStack } from '../util';
 import { unescapedInterpolations } from './interpolation-scan';
@@ -74,7 +75,7 @@ function hostileStack(): { stack: TerraformStack; json: SynthJson } {
   new HelmProvider(stack, 'helm-x', eksHelmProviderConfig(eks, { ...auth, alias: 'x' }));
   new KubernetesProvider(stack, 'k8s-x', eksKubernetesProviderConfig(eks, { ...auth, alias: 'x' }));
   const mesh = new IstioAmbientCluster(stack, 'Mesh', {
-    clusterName: 'c', region: 'eu-west-1', cluster: eks, allowUnsupportedKubernetesVersion: true,
+    cluster: MeshCluster.fromCluster(eks), allowUnsupportedKubernetesVersion: true,
     imageHub: HOSTILE, baseValues: { x: HOSTILE }, cniValues: { [HOSTILE]: 1 }, istiodValues: { pilot: { env: { X: HOSTILE } } }, ztunnelValues: { x: [HOSTILE] },
   });
   new BenchmarkNodeGroup(stack, 'BenchNodes', { cluster: eks, subnetId: HOSTILE, instanceType: HOSTILE });
