@@ -15,6 +15,7 @@ import { isConcrete, validateIntRange, validateNamespaceName } from '../private/
 import { IstioResourceChart } from './istio-resource-chart';
 import { MeshCluster } from './mesh-cluster';
 import { IstioResource, MtlsMode, peerAuthentication } from './resources';
+import { checkChartResources } from '../private/generated-chart';
 import { terraformSafe } from '../private/terraform-escape';
 
 /** The namespace the control plane, CNI and ztunnel run in (ztunnel's identity is trusted there). */
@@ -292,6 +293,8 @@ function checkMeshResources(resources: readonly IstioResource[] | undefined): vo
     }
     checkFreeForm(`${prop}.spec`, r.spec ?? {});
   });
+  // Identity as Kubernetes requires and no clash with the mesh-wide PeerAuthentication, before any child exists.
+  checkChartResources('meshResources', resources ?? [], [peerAuthentication('default', ISTIO_SYSTEM_NAMESPACE, MtlsMode.STRICT)]);
 }
 
 function pascal(s: string): string {
