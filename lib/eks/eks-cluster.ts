@@ -11,6 +11,7 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { invalid } from '../private/errors';
+import { mergeValues } from '../private/helm-values';
 import { PREFIX_LIMITS, namePrefix } from '../private/naming';
 import { bool, checkProps, freeForm, instanceOf, list, num, oneOf, opt, props, str, stringMap, validatedAt } from '../private/props';
 import { validateClusterName, validateIntRange, validateRegion } from '../private/validate';
@@ -76,12 +77,34 @@ export interface EksClusterOptions {
   /** Support policy for the Kubernetes version. @default EksSupportType.EXTENDED */
   readonly supportType?: EksSupportType;
   /**
-   * Configuration values of the `vpc-cni` managed add-on (its JSON schema: `aws eks describe-addon-configuration`).
-   * The default makes pod security groups (if you enable them) use `standard` enforcement, which
-   * Istio's probe rewriting needs (istio/istio#53105).
-   * @default { env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' } }
+   * Security groups for pods (`SecurityGroupPolicy`): turns on the VPC CNI's pod ENIs
+   * (`ENABLE_POD_ENI=true`) and attaches `AmazonEKSVPCResourceController` to the cluster role, as
+   * EKS requires. Enforcement is `standard`, which Istio's probe rewriting needs (istio/istio#53105).
+   * Needs Nitro instance types.
+   * @default false
+   */
+  readonly podSecurityGroups?: boolean;
+  /**
+   * Configuration values of the `vpc-cni` managed add-on (its JSON schema: `aws eks describe-addon-configuration`),
+   * merged key by key onto the library's: `{ env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' } }`,
+   * plus `ENABLE_POD_ENI: 'true'` with `podSecurityGroups`. The enforcing mode only takes effect where
+   * pod ENIs are on; it is set anyway so that turning them on later cannot break Istio's probes.
+   * Pod ENIs with an enforcing mode other than `standard` fail at synth.
+   * @default - the library's configuration above
    */
   readonly vpcCniConfigurationValues?: Record<string, unknown>;
+  /**
+   * Create the cluster's IAM OIDC provider, for IAM roles for service accounts (IRSA), which add-ons
+   * such as the AWS Load Balancer Controller or the EBS CSI driver use. Istio does not use it.
+   * @default true
+   */
+  readonly iamOidcProvider?: boolean;
+  /**
+   * Install the `eks-pod-identity-agent` add-on, for EKS Pod Identity (the newer way to give pods
+   * AWS credentials). Istio does not use it.
+   * @default true
+   */
+  readonly podIdentityAgent?: boolean;
   /** Tags for every AWS resource. @default - none */
   readonly tags?: Record<string, string>;
 }
@@ -104,7 +127,10 @@ export const EKS_CLUSTER_OPTION_SCHEMAS = {
   publicAccessCidrs: opt(list(str(64), 40)),
   adminPrincipalArns: opt(list(str(2048), 100)),
   supportType: opt(oneOf(['STANDARD', 'EXTENDED'])),
+  podSecurityGroups: opt(bool),
   vpcCniConfigurationValues: opt(freeForm),
+  iamOidcProvider: opt(bool),
+  podIdentityAgent: opt(bool),
   tags: opt(stringMap(50)),
 };
 
@@ -141,6 +167,7 @@ export function validateEksClusterOptions(props: EksClusterOptions, prefix = '')
   if (props.nodeInstanceTypes !== undefined && props.nodeInstanceTypes.length === 0) {
     throw invalid(`${prefix}nodeInstanceTypes`, 'must list at least one instance type', props.nodeInstanceTypes);
   }
+  vpcCniConfiguration(props.podSecurityGroups ?? false, props.vpcCniConfigurationValues, prefix);
   if (props.endpointPublicAccess === false && props.publicAccessCidrs !== undefined) {
     throw invalid(`${prefix}publicAccessCidrs`, "restricts the public endpoint, which 'endpointPublicAccess: false' turns off; remove one of them", props.publicAccessCidrs);
   }
@@ -148,6 +175,21 @@ export function validateEksClusterOptions(props: EksClusterOptions, prefix = '')
 
 /** The `vpc-cni` add-on configuration Istio ambient needs on EKS. */
 export const ISTIO_VPC_CNI_CONFIGURATION: Readonly<Record<string, unknown>> = { env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' } };
+
+/**
+ * The `vpc-cni` configuration: Istio's, pod ENIs on with `podSecurityGroups`, then the user's values
+ * merged key by key. Fails when pod ENIs are on with an enforcing mode other than `standard`.
+ */
+export function vpcCniConfiguration(podSecurityGroups: boolean, overrides: Record<string, unknown> | undefined, prefix = ''): Record<string, unknown> {
+  const base = mergeValues(ISTIO_VPC_CNI_CONFIGURATION, podSecurityGroups ? { env: { ENABLE_POD_ENI: 'true' } } : undefined);
+  const merged = mergeValues(base, overrides) as { env?: Record<string, unknown> };
+  const env = merged.env ?? {};
+  if (String(env.ENABLE_POD_ENI) === 'true' && env.POD_SECURITY_GROUP_ENFORCING_MODE !== 'standard') {
+    throw invalid(`${prefix}vpcCniConfigurationValues`, "turns on pod ENIs with a POD_SECURITY_GROUP_ENFORCING_MODE other than 'standard', which breaks Istio's probe rewriting (istio/istio#53105)",
+      env.POD_SECURITY_GROUP_ENFORCING_MODE, "set it to 'standard'");
+  }
+  return merged;
+}
 
 /** Props of {@link EksCluster}. */
 export interface EksClusterProps extends EksClusterOptions {
@@ -163,9 +205,9 @@ export interface EksClusterProps extends EksClusterOptions {
 
 /**
  * A new EKS cluster ready for an Istio ambient mesh: VPC (or your subnets), control plane with API
- * authentication, IAM roles, OIDC provider, an access entry for the deployer, the EKS managed add-ons,
- * a managed node group, and the node security-group rules Istio needs (15017, 15012 from the control
- * plane; 15008 HBONE between nodes).
+ * authentication, IAM roles, IAM OIDC provider (IRSA, optional), an access entry for the deployer, the
+ * EKS managed add-ons, a managed node group, and the node security-group rules Istio needs (15017 from
+ * the control plane; 15012 and 15008 between nodes; see `ISTIO_NODE_PORTS` for when they matter).
  */
 export class EksCluster extends Construct implements IEksClusterRef {
   public readonly clusterName: string;
@@ -178,7 +220,8 @@ export class EksCluster extends Construct implements IEksClusterRef {
   public readonly roles: EksRoles;
   public readonly nodeSecurity: EksNodeSecurity;
   public readonly nodeGroup: EksNodeGroup;
-  public readonly oidcProvider: IamOpenidConnectProvider;
+  /** The IAM OIDC provider for IRSA, unless `iamOidcProvider: false`. */
+  public readonly oidcProvider?: IamOpenidConnectProvider;
   public readonly addons: Record<string, EksAddon> = {};
   public readonly deployerAccess: EksAccessPolicyAssociation;
 
@@ -219,7 +262,9 @@ export class EksCluster extends Construct implements IEksClusterRef {
     }
 
     const partition = new DataAwsPartition(this, 'Partition', terraformSafe({ provider }));
-    this.roles = new EksRoles(this, 'Roles', { clusterName: props.clusterName, partition: partition.partition, awsProvider: provider, tags: props.tags });
+    this.roles = new EksRoles(this, 'Roles', {
+      clusterName: props.clusterName, partition: partition.partition, awsProvider: provider, tags: props.tags, podSecurityGroups: props.podSecurityGroups,
+    });
 
     this.cluster = new EksClusterResource(this, 'ControlPlane', terraformSafe({
       provider,
@@ -240,12 +285,13 @@ export class EksCluster extends Construct implements IEksClusterRef {
       dependsOn: this.roles.clusterPolicyAttachments,
     }));
 
-    this.oidcProvider = new IamOpenidConnectProvider(this, 'OidcProvider', terraformSafe({
+    // For IRSA (IAM roles for service accounts): add-ons such as the AWS Load Balancer Controller use it; Istio does not.
+    this.oidcProvider = (props.iamOidcProvider ?? true) ? new IamOpenidConnectProvider(this, 'OidcProvider', terraformSafe({
       provider,
       url: this.cluster.identity.get(0).oidc.get(0).issuer,
       clientIdList: ['sts.amazonaws.com'],
       tags: props.tags,
-    }));
+    })) : undefined;
 
     // The deployer (the identity Terraform runs as) gets cluster admin through an access entry, so
     // the Helm and Kubernetes providers can install Istio. Session context maps an assumed-role ARN to its role.
@@ -281,12 +327,14 @@ export class EksCluster extends Construct implements IEksClusterRef {
     }));
 
     // vpc-cni, kube-proxy and the pod identity agent must run before nodes can become Ready; coredns needs nodes.
+    // The pod identity agent serves EKS Pod Identity (pods' AWS credentials); Istio does not use it.
     const beforeNodes: ITerraformDependable[] = [];
-    for (const name of EKS_MANAGED_ADDONS.filter((a) => a !== 'coredns')) {
+    const skipped = (props.podIdentityAgent ?? true) ? ['coredns'] : ['coredns', 'eks-pod-identity-agent'];
+    for (const name of EKS_MANAGED_ADDONS.filter((a) => !skipped.includes(a))) {
       const addon = new EksAddon(this, addonId(name), terraformSafe({
         provider, clusterName: this.cluster.name, addonName: name,
         resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'OVERWRITE', tags: props.tags,
-        configurationValues: name === 'vpc-cni' ? JSON.stringify(props.vpcCniConfigurationValues ?? ISTIO_VPC_CNI_CONFIGURATION) : undefined,
+        configurationValues: name === 'vpc-cni' ? JSON.stringify(vpcCniConfiguration(props.podSecurityGroups ?? false, props.vpcCniConfigurationValues)) : undefined,
       }));
       this.addons[name] = addon;
       beforeNodes.push(addon);

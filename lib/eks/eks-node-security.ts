@@ -26,13 +26,25 @@ export interface IstioNodePort {
 }
 
 /**
- * The node ports Istio ambient needs (../shared/facts/istio-1.22.md §f, §i; terraform-aws-eks'
- * recommended rules stop short of 15017): the API server calls istiod's webhooks on 15017 and
- * reaches xDS/CA on 15012; ztunnels tunnel HBONE to each other on 15008.
+ * The node ports Istio ambient needs (Istio's "Ports used by Istio": 15017 webhook, 15012 xDS and
+ * CA over TLS/mTLS, 15008 HBONE; ../shared/facts/istio-1.22.md §f; terraform-aws-eks' recommended
+ * rules stop short of 15017):
+ * - 15017: the EKS control plane calls istiod's webhooks (injection, validation) through the istiod
+ *   Service (443 → 15017), so it must reach the node running istiod;
+ * - 15012: ztunnel, sidecars and waypoints on every node fetch config and certificates from istiod;
+ *   the control plane never connects to it;
+ * - 15008: ztunnels (and waypoints) tunnel HBONE to each other.
+ *
+ * When these rules matter: EKS's cluster security group already allows all traffic between its
+ * members (the control plane's ENIs and every node that carries it), and the library's nodes carry it.
+ * The rules are what keeps the mesh working for nodes that do NOT carry the cluster security group:
+ * node groups with their own launch template or security groups, self-managed nodes, an existing
+ * cluster's nodes (which the library never changes: open these ports there yourself), and pods with
+ * their own security groups (`podSecurityGroups`).
  */
 export const ISTIO_NODE_PORTS: readonly IstioNodePort[] = [
   { port: 15017, from: 'control-plane', description: 'istiod webhooks (sidecar injection, validation) from the EKS control plane' },
-  { port: 15012, from: 'control-plane', description: 'istiod xDS and CA from the EKS control plane' },
+  { port: 15012, from: 'nodes', description: 'istiod xDS and CA from ztunnel, sidecars and waypoints on the nodes' },
   { port: 15008, from: 'nodes', description: 'HBONE (ztunnel mTLS tunnel) between nodes' },
 ];
 

@@ -14,10 +14,14 @@ export interface EksRolesProps {
   readonly awsProvider?: TerraformProvider;
   /** @default - none */
   readonly tags?: Record<string, string>;
+  /** Attach {@link POD_SECURITY_GROUP_CLUSTER_POLICY} to the cluster role (security groups for pods). @default false */
+  readonly podSecurityGroups?: boolean;
 }
 
 /** Managed policies of the control-plane role. */
 export const CLUSTER_ROLE_POLICIES = ['AmazonEKSClusterPolicy'];
+/** The cluster-role policy security groups for pods need (it lets EKS manage the pods' branch ENIs). */
+export const POD_SECURITY_GROUP_CLUSTER_POLICY = 'AmazonEKSVPCResourceController';
 /** Managed policies of the node role. */
 export const NODE_ROLE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'];
 
@@ -50,7 +54,8 @@ export class EksRoles extends Construct {
         provider, role: role.name, policyArn: `arn:${props.partition}:iam::aws:policy/${p}`,
       })));
     };
-    this.clusterPolicyAttachments = attach(this.clusterRole, 'ClusterPolicies', CLUSTER_ROLE_POLICIES);
+    this.clusterPolicyAttachments = attach(this.clusterRole, 'ClusterPolicies',
+      props.podSecurityGroups ? [...CLUSTER_ROLE_POLICIES, POD_SECURITY_GROUP_CLUSTER_POLICY] : CLUSTER_ROLE_POLICIES);
     this.nodePolicyAttachments = attach(this.nodeRole, 'NodePolicies', NODE_ROLE_POLICIES);
   }
 }

@@ -18,8 +18,8 @@ export interface ExistingEksClusterProps {
 /**
  * An EKS cluster that already exists, looked up by name as data sources at plan time. Its Kubernetes
  * version is known only then, so `IstioAmbientCluster` checks it with a `precondition`. Node
- * security groups are not modified: make sure 15017 and 15012 are open from the control plane and
- * 15008 between nodes (see `ISTIO_NODE_PORTS`).
+ * security groups are not modified: where nodes do not carry the cluster security group, make sure
+ * 15017 is open from the control plane and 15012 and 15008 between nodes (see `ISTIO_NODE_PORTS`).
  */
 export class ExistingEksCluster extends Construct implements IEksClusterRef {
   public readonly clusterName: string;

@@ -51,6 +51,15 @@ export interface IstioAmbientClusterProps {
   readonly imageHub?: string;
   /** Helm timeout per release. @default 600 */
   readonly helmTimeoutSeconds?: number;
+  /**
+   * Helm's `atomic` on every release. `true`: a failed install or upgrade is rolled back; a failed
+   * FIRST install is uninstalled, with its pods, events and logs (the evidence of why it failed), and
+   * the next apply installs again from scratch. `false`: the failed release stays in the cluster for
+   * `helm status` / `kubectl` (the helm provider warns "created but has a failed status" and Terraform
+   * marks it tainted, so the next apply replaces it). Prefer `false` while bringing up a new cluster.
+   * @default true
+   */
+  readonly helmAtomic?: boolean;
   /** Helm provider for the releases. @default - the stack's default Helm provider */
   readonly helmProvider?: TerraformProvider;
   /** Kubernetes provider for the namespaces. @default - the stack's default Kubernetes provider */
@@ -126,7 +135,7 @@ export class IstioAmbientCluster extends Construct {
         createNamespace: chart === IstioChart.BASE ? true : undefined,
         skipCrds: chart === IstioChart.BASE ? true : undefined,
         wait: true,
-        atomic: true,
+        atomic: props.helmAtomic ?? true,
         cleanupOnFail: true,
         timeout,
         values: [stringify(values)],
@@ -146,6 +155,7 @@ export class IstioAmbientCluster extends Construct {
       resources: [peerAuthentication('default', ISTIO_SYSTEM_NAMESPACE, this.mtlsMode), ...(props.meshResources ?? [])],
       dependsOn: [this.ztunnel],
       helmProvider: props.helmProvider,
+      atomic: props.helmAtomic,
     });
 
     const nsGroup = new Construct(this, 'Namespaces');
@@ -263,6 +273,7 @@ const PROPS_SCHEMA = propsSchema({
   meshResources: opt(list(shaped('an Istio resource ({ apiVersion, kind, metadata, spec })', ['apiVersion', 'kind', 'metadata']), 200)),
   imageHub: opt(str(512)),
   helmTimeoutSeconds: opt(num),
+  helmAtomic: opt(bool),
   helmProvider: opt(PROVIDER('Helm')),
   kubernetesProvider: opt(PROVIDER('Kubernetes')),
   baseValues: opt(freeForm),

@@ -23,6 +23,8 @@ export interface IstioResourceChartProps {
   readonly helmProvider?: TerraformProvider;
   /** Helm timeout. @default 300 */
   readonly timeoutSeconds?: number;
+  /** Helm's `atomic` (see `IstioAmbientClusterProps.helmAtomic`). @default true */
+  readonly atomic?: boolean;
 }
 
 /**
@@ -59,7 +61,7 @@ export class IstioResourceChart extends Construct {
       chart: this.chartPath,
       namespace: props.namespace ?? 'istio-system',
       wait: true,
-      atomic: true,
+      atomic: props.atomic ?? true,
       cleanupOnFail: true,
       timeout,
       dependsOn: props.dependsOn,

@@ -38,6 +38,13 @@ describe('IstioAmbientCluster: Helm releases', () => {
     });
   });
 
+  test('helmAtomic: false keeps a failed release in the cluster, for every release including the mesh config', () => {
+    const names = ['istio-base', 'istio-cni', 'istiod', 'ztunnel', 'istio-mesh-config'];
+    const off = synthMesh({ ...EXISTING, helmAtomic: false }).json;
+    for (const n of names) expect(release(off, n).atomic).toBe(false);
+    for (const n of names) expect(release(json, n).atomic).toBe(true);
+  });
+
   test('ordered base → cni → istiod → ztunnel → mesh config by depends_on', () => {
     const ref = (n: string) => `helm_release.${release(json, n).logicalId}`;
     expect(release(json, 'istio-cni').depends_on).toEqual([ref('istio-base')]);
