@@ -17,6 +17,8 @@ import { liveInterpolations, terraformLiteral } from './template';
 
 /** Reads of files and functions at plan time: what an attacker would put into a "plain" string. */
 const HOSTILE = '${file("/etc/hostname")}-%{ for x in ["a"] }${x}%{ endfor }';
+/** The same for props with a short length limit. */
+const SHORT = '${x}%{y}';
 
 describe('terraformString', () => {
   test.each([
@@ -80,7 +82,7 @@ function hostileStack(): { stack: TerraformStack; json: SynthJson } {
   });
   new BenchmarkNodeGroup(stack, 'BenchNodes', { cluster: eks, subnetId: HOSTILE, instanceType: HOSTILE });
   new BenchmarkHarness(stack, 'Bench', {
-    mesh, fortioImage: HOSTILE, reportImage: HOSTILE, cpuRequest: HOSTILE, zone: HOSTILE,
+    mesh, fortioImage: HOSTILE, reportImage: HOSTILE, cpuRequest: SHORT, zone: HOSTILE,
     serverNodeSelector: tags, loadNodeSelector: tags, cliSubjects: [{ kind: 'Group', name: HOSTILE }],
   });
   return { stack, json: synthJson(stack) };
