@@ -40,8 +40,12 @@ describe('IstioResourceChart', () => {
     expect(parse(files['templates/peerauthentication.security.istio.io_apps_default.yaml'])).toEqual(appsPermissive);
   });
 
-  test('sets no label Helm overwrites (app.kubernetes.io/managed-by becomes Helm on install)', () => {
+  test('sets no label Helm overwrites (app.kubernetes.io/managed-by becomes Helm on install), and warns when given one', () => {
     for (const r of [strict, appsPermissive]) expect(Object.keys(r.metadata.labels ?? {})).not.toContain('app.kubernetes.io/managed-by');
+    const labelled = named('apps', 'x', { metadata: { name: 'x', namespace: 'apps', labels: { 'app.kubernetes.io/managed-by': 'me' } } });
+    const warnings = (c: IstioResourceChart) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings(stackWith([labelled]).chart)).toEqual([expect.stringMatching(/^PeerAuthentication apps\/x: label 'app\.kubernetes\.io\/managed-by' is ignored/)]);
+    expect(warnings(stackWith([strict]).chart)).toEqual([]);
   });
 
   test('the chart is written into the stack output at synthesis only, and the release points at it', () => {
