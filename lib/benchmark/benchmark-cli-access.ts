@@ -4,8 +4,8 @@ import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-rol
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { invalid } from '../private/errors';
 import { checkProps, instanceOf, list, opt, props as propsSchema, str, struct, validatedAt } from '../private/props';
-import { PART_OF_LABEL, PART_OF_VALUE } from './contract';
 import { terraformSafe } from '../private/terraform-escape';
+import { PART_OF_LABEL, PART_OF_VALUE } from './contract';
 
 /** A subject bound to the CLI role. */
 export interface BenchmarkCliSubject {

@@ -7,6 +7,7 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { IstioAmbientCluster } from '../istio/istio-ambient-cluster';
 import { invalid } from '../private/errors';
 import { bool, checkProps, instanceOf, list, num, opt, props as propsSchema, str, stringMap, struct, validatedAt } from '../private/props';
+import { terraformSafe } from '../private/terraform-escape';
 import { validateIntRange, validateNamespaceName } from '../private/validate';
 import { BenchmarkCliAccess, BenchmarkCliSubject } from './benchmark-cli-access';
 import {
@@ -14,7 +15,6 @@ import {
   NODE_ROLE_LABEL, NODE_TAINT_KEY, PART_OF_LABEL, PART_OF_VALUE,
 } from './contract';
 import { PodPlacement, loadJobTemplate } from './load-job';
-import { terraformSafe } from '../private/terraform-escape';
 
 /** Props of {@link BenchmarkHarness}. */
 export interface BenchmarkHarnessProps {

@@ -4,8 +4,8 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { EksCluster } from '../eks/eks-cluster';
 import { invalid } from '../private/errors';
 import { checkProps, instanceOf, opt, props as propsSchema, str, validatedAt } from '../private/props';
-import { NODE_ROLE_LABEL, NODE_TAINT_KEY } from './contract';
 import { terraformSafe } from '../private/terraform-escape';
+import { NODE_ROLE_LABEL, NODE_TAINT_KEY } from './contract';
 
 /** Props of {@link BenchmarkNodeGroup}. */
 export interface BenchmarkNodeGroupProps {

@@ -14,12 +14,12 @@ import { invalid } from '../private/errors';
 import { mergeValues } from '../private/helm-values';
 import { PREFIX_LIMITS, namePrefix } from '../private/naming';
 import { bool, checkProps, freeForm, instanceOf, list, num, oneOf, opt, props, str, stringMap, validatedAt } from '../private/props';
+import { terraformSafe } from '../private/terraform-escape';
 import { validateClusterName, validateIntRange, validateRegion } from '../private/validate';
 import { IEksClusterRef } from './cluster-ref';
 import { EksNodeSecurity } from './eks-node-security';
 import { EksRoles } from './eks-roles';
 import { EksVpc } from './eks-vpc';
-import { terraformSafe } from '../private/terraform-escape';
 
 /** EKS support policy for the cluster's Kubernetes version. */
 export enum EksSupportType {

@@ -11,8 +11,8 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { invalid } from '../private/errors';
 import { bool, checkProps, instanceOf, num, opt, props as propsSchema, str, stringMap, validatedAt } from '../private/props';
-import { validateIntRange } from '../private/validate';
 import { terraformSafe } from '../private/terraform-escape';
+import { validateIntRange } from '../private/validate';
 
 /** Props of {@link EksVpc}. */
 export interface EksVpcProps {

@@ -2,9 +2,9 @@ import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import { checkProps, instanceOf, opt, props as propsSchema, str, validatedAt } from '../private/props';
+import { terraformSafe } from '../private/terraform-escape';
 import { validateClusterName, validateRegion } from '../private/validate';
 import { IEksClusterRef } from './cluster-ref';
-import { terraformSafe } from '../private/terraform-escape';
 
 /** Props of {@link ExistingEksCluster}. */
 export interface ExistingEksClusterProps {

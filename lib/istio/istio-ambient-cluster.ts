@@ -11,12 +11,12 @@ import { invalid } from '../private/errors';
 import { HelmValues, checkEscapeValues, mergeValues } from '../private/helm-values';
 import { AMBIENT_INSTALL_ORDER, IstioChart, istioChartValues } from '../private/istio-chart-values';
 import { bool, checkFreeForm, checkProps, freeForm, instanceOf, list, num, opt, props as propsSchema, shaped, str, validatedAt } from '../private/props';
+import { terraformSafe } from '../private/terraform-escape';
 import { isConcrete, validateIntRange, validateNamespaceName } from '../private/validate';
 import { IstioResourceChart } from './istio-resource-chart';
 import { MeshCluster } from './mesh-cluster';
 import { IstioResource, MtlsMode, peerAuthentication } from './resources';
 import { checkChartResources } from '../private/generated-chart';
-import { terraformSafe } from '../private/terraform-escape';
 
 /** The namespace the control plane, CNI and ztunnel run in (ztunnel's identity is trusted there). */
 export const ISTIO_SYSTEM_NAMESPACE = 'istio-system';

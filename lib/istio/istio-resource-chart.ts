@@ -6,9 +6,9 @@ import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ChartFiles, chartHash, renderChart, writeChartDir } from '../private/generated-chart';
 import { bool, checkProps, construct, instanceOf, list, num, opt, props as propsSchema, shaped, str, validatedAt } from '../private/props';
+import { terraformSafe } from '../private/terraform-escape';
 import { validateIntRange } from '../private/validate';
 import { IstioResource } from './resources';
-import { terraformSafe } from '../private/terraform-escape';
 
 /** The label Helm sets to `Helm` on every object it installs (helm/helm pkg/action/validate.go, setMetadataVisitor). */
 const HELM_MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
