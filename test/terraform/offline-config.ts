@@ -6,7 +6,10 @@
  * objects are rewritten to the new addresses (`.output.<attr>` for attributes).
  *
  * What this cannot check: the helm/kubernetes attribute names and block shapes themselves (no
- * provider schema here); those are covered by the construct tests and the conformance tests.
+ * provider schema here); those are covered by the construct tests and the conformance tests. A
+ * `dynamic` block inside such a resource would become a plain object and its iterator references
+ * would not resolve (the library writes none). `required_providers.aws` is pinned to the mirror's
+ * version, so AWS resources are checked against that provider's schema.
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
