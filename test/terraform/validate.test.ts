@@ -27,8 +27,13 @@ describeIfTerraform('terraform validate (offline, real AWS provider schema)', ()
     try {
       const configs = stacks.map((s) => ({ name: s.name.replace(/\W+/g, '_'), config: offlineValidationConfig(s.json, { awsVersion: tf.awsVersion }).config }));
       // The stand-ins must still resolve references: a helm_release pointing at nothing fails.
+      // …and AWS resources meet the real provider schema: an argument aws_vpc does not have fails.
       configs.push({ name: 'negative_control', config: offlineValidationConfig({
-        resource: { helm_release: { r: { provider: 'helm.x', name: '${aws_vpc.missing.id}', depends_on: ['kubernetes_namespace.gone'] } } },
+        terraform: { required_providers: { aws: { source: 'aws', version: '6.25.0' } } },
+        resource: {
+          helm_release: { r: { provider: 'helm.x', name: '${aws_vpc.missing.id}', depends_on: ['kubernetes_namespace.gone'] } },
+          aws_vpc: { v: { cidr_block: '10.0.0.0/16', not_an_argument: true } },
+        },
       }, { awsVersion: tf.awsVersion }).config });
       const byName = await workspace.validateAll(configs);
       for (const s of stacks) results.set(s.name, byName.get(s.name.replace(/\W+/g, '_'))!);
@@ -46,9 +51,10 @@ describeIfTerraform('terraform validate (offline, real AWS provider schema)', ()
     expect(names.filter((n) => n.startsWith('examples/')).length).toBeGreaterThanOrEqual(2);
   });
 
-  test('a reference to an undeclared resource inside a helm/kubernetes body is still an error', () => {
+  test('negative control: a bad reference inside a helm/kubernetes body and an unknown AWS argument are errors', () => {
     const r = results.get('negative control')!;
     expect(r.valid).toBe(false);
+    expect(r.diagnostics).toContainEqual(expect.stringMatching(/^error: Extraneous JSON object property: No argument or block type is named "not_an_argument"/));
     expect(r.diagnostics).toContainEqual(expect.stringMatching(/^error: Reference to undeclared resource: A managed resource "aws_vpc" "missing"/));
     expect(r.diagnostics).toContainEqual(expect.stringMatching(/^error: Reference to undeclared resource: A managed resource "kubernetes_namespace" "gone"/));
   });
