@@ -22,6 +22,17 @@ const appsPermissive = peerAuthentication('default', 'apps', MtlsMode.PERMISSIVE
 const named = (namespace: string, name: string, over: Partial<IstioResource> = {}): IstioResource =>
   ({ ...peerAuthentication(name, namespace, MtlsMode.STRICT), ...over });
 
+/** A fresh output directory, removed after the test even when it fails. */
+const made: string[] = [];
+afterEach(() => {
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+function tempDir(prefix: string): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
 /** Every file below `dir`, relative. */
 function tree(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -49,7 +60,7 @@ describe('IstioResourceChart', () => {
   });
 
   test('the chart is written into the stack output at synthesis only, and the release points at it', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-out-'));
+    const outdir = tempDir('chart-out-');
     const { app, stack, chart } = stackWith([strict], outdir);
     expect(tree(outdir)).toEqual([]); // nothing written while constructing
     const r = release(synthJson(stack), 'istio-mesh-config');
@@ -65,27 +76,24 @@ describe('IstioResourceChart', () => {
     const chartDir = path.join(stackDir, chart.chartPath);
     expect(parse(fs.readFileSync(path.join(chartDir, 'templates', 'peerauthentication.security.istio.io_istio-system_default.yaml'), 'utf8'))).toEqual(strict);
     expect(fs.statSync(chartDir).mode & 0o077).toBe(0); // private: staged with mkdtemp
-    fs.rmSync(outdir, { recursive: true, force: true });
   });
 
   test('a second synth replaces the previous version of the chart', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-out-'));
+    const outdir = tempDir('chart-out-');
     stackWith([strict], outdir).app.synth();
     const { app, chart } = stackWith([appsPermissive], outdir);
     app.synth();
     const assets = path.join(outdir, 'stacks', 'chart', 'assets');
     expect(fs.readdirSync(assets)).toEqual([chart.chartPath.split('/')[1]]);
     expect(fs.readdirSync(path.join(assets, chart.chartPath.split('/')[1]))).toEqual([chart.chartPath.split('/')[2]]);
-    fs.rmSync(outdir, { recursive: true, force: true });
   });
 
   test('a synthesis that fails (an error annotation) writes no chart', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-out-'));
+    const outdir = tempDir('chart-out-');
     const { app, stack } = stackWith([strict], outdir);
     Annotations.of(stack).addError('something else is wrong');
     expect(() => app.synth()).toThrow(/something else is wrong/);
     expect(tree(path.join(outdir, 'stacks', 'chart', 'assets'))).toEqual([]);
-    fs.rmSync(outdir, { recursive: true, force: true });
   });
 
   test('different content gives a different chart path (Terraform sees the change); same content the same path', () => {
@@ -122,10 +130,9 @@ describe('IstioResourceChart', () => {
     ['apiVersion', named('apps', 'n', { apiVersion: 'v1' }), /^'resources\[0\]\.apiVersion' must be <group>\/<version>/],
     ['apiVersion', named('apps', 'n', { apiVersion: '../x/v1' }), /^'resources\[0\]\.apiVersion' must be <group>\/<version>/],
   ])('fails on an invalid %s, before any path is built or file written', (_field, bad, message) => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-out-'));
+    const outdir = tempDir('chart-out-');
     expect(() => stackWith([bad], outdir)).toThrow(message);
     expect(tree(outdir)).toEqual([]);
-    fs.rmSync(outdir, { recursive: true, force: true });
   });
 
   test('fails when two resources share API group, kind, namespace and name', () => {
@@ -146,11 +153,10 @@ describe('IstioResourceChart', () => {
 
 describe('writeChartDir', () => {
   test('a failure partway leaves neither the chart nor the staging directory', () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-write-'));
+    const out = tempDir('chart-write-');
     const target = path.join(out, 'assets', 'X', 'hash');
     expect(() => writeChartDir(target, { 'Chart.yaml': 'a', 'templates/../../escape.yaml': 'b' })).toThrow(/outside the chart/);
     expect(tree(out)).toEqual([]);
     expect(fs.readdirSync(path.join(out, 'assets'))).toEqual([]);
-    fs.rmSync(out, { recursive: true, force: true });
   });
 });
