@@ -3,16 +3,16 @@ import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { Namespace } from '@cdktf/provider-kubernetes/lib/namespace';
-import { stringify } from 'yaml';
-import { ALLOW_UNSUPPORTED_K8S_PROP, SUPPORT_DATE_CONTEXT, checkKubernetesVersion, isoDay } from '../catalog/compatibility';
+import { ALLOW_UNSUPPORTED_K8S_PROP, SUPPORT_DATE_CONTEXT, checkKubernetesVersion, defaultKubernetesVersion, istioEndOfLifeWarning, isoDay } from '../catalog/compatibility';
 import { ISTIO_CHART_REPOSITORY, IstioVersion } from '../catalog/istio-versions';
 import { IEksClusterRef } from '../eks/cluster-ref';
 import { EksCluster, EksClusterOptions } from '../eks/eks-cluster';
 import { ExistingEksCluster } from '../eks/existing-eks-cluster';
 import { invalid } from '../private/errors';
-import { HelmValues, checkEscapeValues, mergeValues } from '../private/helm-values';
-import { AMBIENT_INSTALL_ORDER, IstioChart, istioChartValues } from '../private/istio-chart-values';
-import { isConcrete, validateClusterName, validateIntRange, validateNamespaceName, validateRegion } from '../private/validate';
+import { HelmValues, checkEscapeValues } from '../private/helm-values';
+import { IstioChart, ambientInstallOrder } from '../private/istio-chart-values';
+import { newIstioChartRelease } from '../private/istio-release';
+import { isConcrete, validateChartRepository, validateClusterName, validateIntRange, validateNamespaceName, validateRegion } from '../private/validate';
 import { IstioResourceChart } from './istio-resource-chart';
 import { IstioResource, MtlsMode, peerAuthentication } from './resources';
 
@@ -29,7 +29,7 @@ export interface IstioAmbientClusterProps {
   readonly region: string;
   /** Restrict `region` to these codes (organisation policy). @default - any AWS region */
   readonly allowedRegions?: string[];
-  /** The Istio release; every chart is pinned to it. @default IstioVersion.LATEST (1.22.8) */
+  /** The Istio release; every chart is pinned to it. @default IstioVersion.DEFAULT (1.22.8) */
   readonly istioVersion?: IstioVersion;
   /**
    * The cluster to install into, created or looked up by a sibling construct ({@link EksCluster},
@@ -61,8 +61,18 @@ export interface IstioAmbientClusterProps {
   readonly mtlsMode?: MtlsMode;
   /** More Istio resources for the generated mesh chart (installed after ztunnel). @default - none */
   readonly meshResources?: IstioResource[];
-  /** Image registry for all Istio images (`global.hub`), e.g. a mirror in restricted partitions. @default - the charts' release hub */
+  /**
+   * Image registry for all Istio images (`global.hub`, ztunnel `hub`): a mirror in restricted partitions, or a
+   * pull-through cache against Docker Hub rate limits (e.g. ECR's `<account>.dkr.ecr.<region>.amazonaws.com/docker-hub/istio`).
+   * @default - the charts' release hub (`docker.io/istio`); for 1.30, whose charts default to the retired `registry.istio.io/release`, `docker.io/istio`
+   */
   readonly imageHub?: string;
+  /**
+   * Where the Istio charts come from: a Helm repository (`https://…`) or an OCI registry (`oci://…`),
+   * e.g. `oci://ghcr.io/istio/release/charts` or a private mirror holding the same chart names and versions.
+   * @default 'https://blob.istio.io/istio-release/charts'
+   */
+  readonly chartRepository?: string;
   /** Helm timeout per release. @default 600 */
   readonly helmTimeoutSeconds?: number;
   /** Helm provider for the releases. @default - the stack's default Helm provider */
@@ -89,6 +99,8 @@ export interface IstioAmbientClusterProps {
 export class IstioAmbientCluster extends Construct {
   public readonly istioVersion: IstioVersion;
   public readonly mtlsMode: MtlsMode;
+  /** The repository every Istio chart is pulled from. */
+  public readonly chartRepository: string;
   public readonly cluster: IEksClusterRef;
   /** The Kubernetes version the construct was told or chose (a token for a looked-up cluster without `kubernetesVersion`). */
   public readonly kubernetesVersion: string;
@@ -108,7 +120,7 @@ export class IstioAmbientCluster extends Construct {
   constructor(scope: Construct, id: string, props: IstioAmbientClusterProps) {
     super(scope, id);
     // ---- validation, before any child exists
-    this.istioVersion = props.istioVersion ?? IstioVersion.LATEST;
+    this.istioVersion = props.istioVersion ?? IstioVersion.DEFAULT;
     this.mtlsMode = props.mtlsMode ?? MtlsMode.STRICT;
     if (!Object.values(MtlsMode).includes(this.mtlsMode)) {
       throw invalid('mtlsMode', 'must be STRICT or PERMISSIVE (ambient ignores DISABLE: ztunnel always speaks mTLS)', this.mtlsMode);
@@ -124,25 +136,27 @@ export class IstioAmbientCluster extends Construct {
     const enrollNs = props.enrollExistingNamespaces ?? [];
     this.validateNamespaces(ambientNs, enrollNs);
     this.ambientNamespaceNames = [...ambientNs, ...enrollNs];
-    checkEscapeValues('baseValues', props.baseValues);
-    checkEscapeValues('cniValues', props.cniValues);
-    checkEscapeValues('istiodValues', props.istiodValues);
-    checkEscapeValues('ztunnelValues', props.ztunnelValues);
+    checkEscapeValues('baseValues', props.baseValues, IstioChart.BASE, this.istioVersion);
+    checkEscapeValues('cniValues', props.cniValues, IstioChart.CNI, this.istioVersion);
+    checkEscapeValues('istiodValues', props.istiodValues, IstioChart.ISTIOD, this.istioVersion);
+    checkEscapeValues('ztunnelValues', props.ztunnelValues, IstioChart.ZTUNNEL, this.istioVersion);
+    this.chartRepository = props.chartRepository ?? ISTIO_CHART_REPOSITORY;
+    validateChartRepository('chartRepository', this.chartRepository);
 
     const existing = props.cluster ? !props.cluster.isNew : props.existingCluster ?? false;
     const allowUnsupported = props.allowUnsupportedKubernetesVersion ?? false;
+    const asOf = isoDay(this.node.tryGetContext(SUPPORT_DATE_CONTEXT));
     const k8s = props.kubernetesVersion
-      ?? (props.cluster ? props.cluster.kubernetesVersion : existing ? undefined : this.istioVersion.info.kubernetesMax);
+      ?? (props.cluster ? props.cluster.kubernetesVersion : existing ? undefined : defaultKubernetesVersion(this.istioVersion, asOf));
     this.warnings = [];
     if (k8s !== undefined && isConcrete(k8s)) {
       this.warnings.push(...checkKubernetesVersion({
         prop: 'kubernetesVersion', kubernetesVersion: k8s, istioVersion: this.istioVersion, newCluster: !existing,
-        allowUnsupportedKubernetesVersion: allowUnsupported, asOf: isoDay(this.node.tryGetContext(SUPPORT_DATE_CONTEXT)),
+        allowUnsupportedKubernetesVersion: allowUnsupported, asOf,
       }));
     }
-    if (this.istioVersion.info.endOfLife <= isoDay(this.node.tryGetContext(SUPPORT_DATE_CONTEXT))) {
-      this.warnings.push(`Istio ${this.istioVersion.minor} reached end of life on ${this.istioVersion.info.endOfLife}; it receives no security fixes.`);
-    }
+    const eol = istioEndOfLifeWarning(this.istioVersion, asOf);
+    if (eol) this.warnings.push(eol);
 
     // ---- children
     this.cluster = props.cluster ?? (existing
@@ -160,23 +174,20 @@ export class IstioAmbientCluster extends Construct {
     const made: Partial<Record<IstioChart, Release>> = {};
     let previous: ITerraformDependable[] = this.cluster.readyDependables;
     const versionGuard = this.kubernetesVersionPrecondition(allowUnsupported);
-    for (const chart of AMBIENT_INSTALL_ORDER) {
-      const values = mergeValues(istioChartValues(chart, { imageHub: props.imageHub }), escape[chart]);
-      const release = new Release(releases, pascal(chart), {
-        provider: props.helmProvider,
-        name: RELEASE_NAMES[chart],
-        repository: ISTIO_CHART_REPOSITORY,
+    for (const chart of ambientInstallOrder(this.istioVersion)) {
+      const release = newIstioChartRelease(releases, pascal(chart), {
         chart,
-        version: this.istioVersion.version,
+        version: this.istioVersion,
+        releaseName: RELEASE_NAMES[chart],
         namespace: ISTIO_SYSTEM_NAMESPACE,
-        createNamespace: chart === IstioChart.BASE ? true : undefined,
-        skipCrds: chart === IstioChart.BASE ? true : undefined,
-        wait: true,
-        atomic: true,
-        cleanupOnFail: true,
-        timeout,
-        values: [stringify(values)],
-        dependsOn: previous.length > 0 ? previous : undefined,
+        repository: this.chartRepository,
+        values: { imageHub: props.imageHub, istiodNamespace: ISTIO_SYSTEM_NAMESPACE, ztunnelReleaseName: RELEASE_NAMES[IstioChart.ZTUNNEL] },
+        escapeValues: escape[chart],
+        escapeProp: `${chart}Values`,
+        createNamespace: chart === IstioChart.BASE,
+        timeoutSeconds: timeout,
+        provider: props.helmProvider,
+        dependsOn: previous,
         lifecycle: chart === IstioChart.BASE && versionGuard ? { precondition: [versionGuard] } : undefined,
       });
       made[chart] = release;
