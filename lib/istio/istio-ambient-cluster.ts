@@ -11,7 +11,7 @@ import { IEksClusterRef } from '../eks/cluster-ref';
 import { invalid } from '../private/errors';
 import { HelmValues, checkEscapeValues } from '../private/helm-values';
 import { IstioChart, ambientInstallOrder } from '../private/istio-chart-values';
-import { newIstioChartRelease } from '../private/istio-release';
+import { istioSourceWarnings, newIstioChartRelease } from '../private/istio-release';
 import { bool, checkFreeForm, checkProps, freeForm, instanceOf, list, num, opt, props as propsSchema, shaped, str, validatedAt } from '../private/props';
 import { isConcrete, validateChartRepository, validateIntRange, validateNamespaceName } from '../private/validate';
 import { IstioResourceChart } from './istio-resource-chart';
@@ -212,6 +212,7 @@ export class IstioAmbientCluster extends Construct {
     }
     const eol = istioEndOfLifeWarning(istioVersion, asOf);
     if (eol) warnings.push(eol);
+    warnings.push(...istioSourceWarnings(chartRepository, props.imageHub));
     this.checkOneMeshPerCluster(plan.clusterName, plan.region);
     return { plan, timeout, ambientNs, enrollNs, allowUnsupported, istioVersion, mtlsMode, warnings, chartRepository };
   }

@@ -4,7 +4,7 @@ import { IstioVersion } from '../../lib/catalog/istio-versions';
 import { IstioChart } from '../../lib/private/istio-chart-values';
 import { newIstioChartRelease } from '../../lib/private/istio-release';
 import { IstioMeshValidationError } from '../../lib/private/errors';
-import { existingClusterMesh, release, resourcesOf, synthJson, testStack } from '../util';
+import { existingClusterMesh, release, resourcesOf, synthJson, testStack, warningsIn } from '../util';
 
 /** Istio's chart home from December 2026 (istio.io blog "An update on our move to AWS", 2026-08-21). */
 const NEW_HOME = 'https://blob.istio.io/istio-release/charts';
@@ -101,5 +101,24 @@ describe('Istio chart releases: one builder, one policy', () => {
       chart: IstioChart.ISTIOD, version: IstioVersion.V1_23_6, releaseName: 'istiod-1-23-6', namespace: 'istio-system',
       values: { revision: '1-23-6' }, timeoutSeconds: 600, escapeValues: { revisionTags: ['prod'] }, escapeProp: 'istiodValues',
     })).toThrow(/^'istiodValues' must not set 'revisionTags' on a revisioned istiod/);
+  });
+});
+
+describe('sources Istio retires in December 2026', () => {
+  test.each([
+    [{ chartRepository: 'https://istio-release.storage.googleapis.com/charts' }, /'chartRepository' https:\/\/istio-release\.storage\.googleapis\.com\/charts loses Istio's charts in December 2026/],
+    [{ chartRepository: 'oci://gcr.io/istio-release/charts' }, /'chartRepository' oci:\/\/gcr\.io\/istio-release\/charts loses/],
+    [{ imageHub: 'registry.istio.io/release' }, /'imageHub' registry\.istio\.io\/release is a registry Istio decommissions/],
+    [{ imageHub: 'gcr.io/istio-release' }, /'imageHub' gcr\.io\/istio-release is a registry Istio decommissions/],
+  ])('%p synthesizes with a warning', (props, message) => {
+    const stack = testStack();
+    const mesh = existingClusterMesh(stack, props);
+    expect(mesh.warnings).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+    expect(warningsIn(stack)).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+
+  test('the new home and a pull-through cache warn about nothing of the kind', () => {
+    const mesh = existingClusterMesh(testStack(), { imageHub: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/istio', chartRepository: 'oci://ghcr.io/istio/release/charts' });
+    expect(mesh.warnings.filter((w) => /December 2026/.test(w))).toEqual([]);
   });
 });
