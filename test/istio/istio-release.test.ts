@@ -122,3 +122,20 @@ describe('sources Istio retires in December 2026', () => {
     expect(mesh.warnings.filter((w) => /December 2026/.test(w))).toEqual([]);
   });
 });
+
+describe('cni excludeNamespaces vs enrolled namespaces', () => {
+  test.each([
+    [IstioVersion.V1_22_8, { cni: { excludeNamespaces: ['kube-system', 'shop'] } }, /^'cniValues' lists the enrolled namespace 'shop' in excludeNamespaces: istio-cni never redirects its pods, got 'shop'/],
+    [IstioVersion.V1_29_6, { excludeNamespaces: ['shop'] }, /^'cniValues' lists the enrolled namespace 'shop' in excludeNamespaces: istio-cni never redirects its pods, got/],
+    [IstioVersion.V1_30_3, { excludeNamespaces: ['shop'] }, /^'cniValues' lists the enrolled namespace 'shop' in excludeNamespaces: istio-cni never redirects its pods, and Istio 1\.30\+ un-enrolls its running pods/],
+    [IstioVersion.V1_30_3, { cni: { excludeNamespaces: ['shop'] } }, /un-enrolls its running pods/],
+  ])('fails for %s when cniValues exclude an enrolled namespace', (istioVersion, cniValues, message) => {
+    expect(() => existingClusterMesh(testStack(), { istioVersion, cniValues, ambientNamespaces: ['shop'] })).toThrow(message);
+  });
+
+  test('other excluded namespaces are fine; on 1.22 a top-level excludeNamespaces is a known-wrong key (the chart reads cni.excludeNamespaces)', () => {
+    expect(() => existingClusterMesh(testStack(), { istioVersion: IstioVersion.V1_30_3, cniValues: { excludeNamespaces: ['kube-system', 'batch'] }, ambientNamespaces: ['shop'] })).not.toThrow();
+    expect(() => existingClusterMesh(testStack(), { istioVersion: IstioVersion.V1_22_8, cniValues: { excludeNamespaces: ['batch'] } }))
+      .toThrow(/^'cniValues' sets 'excludeNamespaces', which the Istio 1\.22 cni chart does not read: this minor's cni chart reads 'cni\.excludeNamespaces'/);
+  });
+});
