@@ -15,6 +15,8 @@ export interface UpgradeStep {
   readonly supported: boolean;
   /** The Kubernetes constraint of the step, in words. */
   readonly constraint: string;
+  /** For an Istio hop: what changes for a running mesh (the target minor's hop notes). */
+  readonly notes: readonly string[];
 }
 
 /** A shortest path from a current (Istio, Kubernetes) pair to a supported one. */
@@ -113,7 +115,7 @@ export function planUpgrade(input: UpgradePlanInput): UpgradePlan {
       queue.push({
         minor: node.minor, k8s: next, cost: [node.cost[0] + (ok ? 0 : 1), node.cost[1] + 1],
         steps: [...node.steps, {
-          kind: 'kubernetes', istioFrom: versionAt(node.minor), istioTo: versionAt(node.minor), kubernetesFrom: node.k8s, kubernetesTo: next, supported: ok,
+          kind: 'kubernetes', istioFrom: versionAt(node.minor), istioTo: versionAt(node.minor), kubernetesFrom: node.k8s, kubernetesTo: next, supported: ok, notes: [],
           constraint: `upgrade the EKS cluster ${node.k8s} → ${next}${eksNote(next, asOf)}; Istio ${info.minor} supports ${info.kubernetesMin}–${info.kubernetesMax}${ok ? '' : ' (outside it: unsupported)'}`,
         }],
       });
@@ -125,7 +127,7 @@ export function planUpgrade(input: UpgradePlanInput): UpgradePlan {
       queue.push({
         minor: node.minor + 1, k8s: node.k8s, cost: [node.cost[0] + (ok ? 0 : 1), node.cost[1] + 1],
         steps: [...node.steps, {
-          kind: 'istio', istioFrom: versionAt(node.minor), istioTo: latestOf(node.minor + 1), kubernetesFrom: node.k8s, kubernetesTo: node.k8s, supported: ok,
+          kind: 'istio', istioFrom: versionAt(node.minor), istioTo: latestOf(node.minor + 1), kubernetesFrom: node.k8s, kubernetesTo: node.k8s, supported: ok, notes: to.hopNotes,
           constraint: ok
             ? `cluster at ${node.k8s}${eksNote(node.k8s, asOf)}; both minors support ${span(both)}`
             : `cluster at ${node.k8s}, outside ${both.length > 0 ? `${span(both)}, which both minors support` : 'any version both minors support'}${both.every((v) => !allowed.has(v)) ? ' (EKS runs none of them)' : ''}`,
@@ -141,9 +143,9 @@ export function renderUpgradePlan(plan: UpgradePlan): string[] {
   const head = `From Istio ${plan.istioFrom} on Kubernetes ${plan.kubernetesFrom} (EKS support judged on ${plan.asOf}):`;
   if (plan.istioTo === undefined) return [head, `  no path: ${plan.unreachableReason}`];
   if (plan.steps.length === 0) return [head, '  already a supported pair: nothing to do'];
-  const lines = plan.steps.map((s, i) => {
+  const lines = plan.steps.flatMap((s, i) => {
     const what = s.kind === 'istio' ? `Istio ${s.istioFrom} → ${s.istioTo}` : `Kubernetes ${s.kubernetesFrom} → ${s.kubernetesTo}`;
-    return `  ${String(i + 1).padStart(2)}. ${what.padEnd(26)} ${s.supported ? '' : '[UNSUPPORTED] '}${s.constraint}`;
+    return [`  ${String(i + 1).padStart(2)}. ${what.padEnd(26)} ${s.supported ? '' : '[UNSUPPORTED] '}${s.constraint}`, ...s.notes.map((n) => `${' '.repeat(33)}- ${n}`)];
   });
   const unsupported = plan.steps.filter((s) => !s.supported).length;
   return [head, ...lines,

@@ -1,5 +1,5 @@
 import { EKS_VERSIONS, EksSupportState, eksSupportState, findEksVersion } from './eks-versions';
-import { ISTIO_MINORS, IstioMinorInfo, IstioVersion, compareMinor, minorRange } from './istio-versions';
+import { ISTIO_DOCKER_HUB, ISTIO_MINORS, IstioMinorInfo, IstioVersion, compareMinor, minorRange } from './istio-versions';
 import { isSupportedPair, planUpgrade, renderUpgradePlan } from './upgrade-path';
 
 /** One cell of the matrix: does Istio support the Kubernetes minor, and what does EKS offer on the day. */
@@ -46,6 +46,24 @@ function eksHeader(k: string, asOf: string): string {
   }
 }
 
+/** The per-minor traits the values seam reads, as a Markdown table (one row per minor, from the table). */
+export function renderTraitsTable(): string[] {
+  const lines = [
+    '| minor | values wrapper | istiod/cni values | CRDs in base | one revision tag renders | istiod trusts ztunnel elsewhere via | ztunnel resources named | chart default hub |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const m of ISTIO_MINORS) {
+    const trust = m.ztunnel.trustedNamespaceValue ?? 'pilot.env.CA_TRUSTED_NODE_ACCOUNTS';
+    const trustName = m.ztunnel.trustedNameSincePatch !== undefined ? ` (+ trustedZtunnelName from ${m.minor}.${m.ztunnel.trustedNameSincePatch})` : '';
+    lines.push(`| ${m.minor} | \`${m.valuesWrapper}\` | ${m.flattenedValues ? 'top-level (legacy `pilot.*`/`cni.*` merged)' : '`pilot.*` / `cni.*`'} | `
+      + `${m.crdCount}, ${m.crdHandling === 'helm-crds-dir' ? '`crds/` (the library sets `base.enableCRDTemplates`)' : 'templates'} | `
+      + `${m.revisionTags.tagService ? 'MutatingWebhookConfiguration + Service' : 'MutatingWebhookConfiguration'} (${m.revisionTags.templates.map((t) => `\`${t.replace('templates/', '')}\``).join(', ')}) | `
+      + `\`${trust}\`${trustName} | ${m.ztunnel.resourceName === 'release-name' ? 'after the release (library: `ztunnel`)' : '`ztunnel`'} | `
+      + `${m.chartDefaultHub}${m.chartDefaultHub !== ISTIO_DOCKER_HUB ? ' (retired: the library sets docker.io/istio)' : ''} |`);
+  }
+  return lines;
+}
+
 /**
  * The Istio × Kubernetes × EKS matrix on `asOf` as a Markdown table (rows: Istio minors; columns:
  * Kubernetes minors), the legend, and the upgrade path from the library's default release. The
@@ -75,6 +93,10 @@ export function renderVersionMatrix(asOf: string): string[] {
     '```text',
     ...renderUpgradePlan(planUpgrade({ istioVersion: IstioVersion.DEFAULT, asOf })),
     '```',
+    '',
+    'Per-minor traits the values seam reads (`lib/catalog/istio-versions.ts`):',
+    '',
+    ...renderTraitsTable(),
   );
   return lines;
 }
