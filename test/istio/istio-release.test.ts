@@ -4,6 +4,8 @@ import { IstioVersion } from '../../lib/catalog/istio-versions';
 import { IstioChart } from '../../lib/private/istio-chart-values';
 import { newIstioChartRelease } from '../../lib/private/istio-release';
 import { IstioMeshValidationError } from '../../lib/private/errors';
+import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
+import { MeshCluster } from '../../lib/istio/mesh-cluster';
 import { existingClusterMesh, release, resourcesOf, synthJson, testStack, warningsIn } from '../util';
 
 /** Istio's chart home from December 2026 (istio.io blog "An update on our move to AWS", 2026-08-21). */
@@ -137,5 +139,27 @@ describe('cni excludeNamespaces vs enrolled namespaces', () => {
     expect(() => existingClusterMesh(testStack(), { istioVersion: IstioVersion.V1_30_3, cniValues: { excludeNamespaces: ['kube-system', 'batch'] }, ambientNamespaces: ['shop'] })).not.toThrow();
     expect(() => existingClusterMesh(testStack(), { istioVersion: IstioVersion.V1_22_8, cniValues: { excludeNamespaces: ['batch'] } }))
       .toThrow(/^'cniValues' sets 'excludeNamespaces', which the Istio 1\.22 cni chart does not read: this minor's cni chart reads 'cni\.excludeNamespaces'/);
+  });
+});
+
+describe('a supported pair installs cleanly', () => {
+  test('the newest Istio on a new cluster without kubernetesVersion: the newest Kubernetes both it and EKS support, no opt-in, no warning', () => {
+    const stack = testStack();
+    const mesh = new IstioAmbientCluster(stack, 'Mesh', {
+      cluster: MeshCluster.create({ clusterName: 'pair', region: 'eu-west-1' }), istioVersion: IstioVersion.LATEST,
+    });
+    // EKS calendar on 2026-11-24: 1.35 in standard support (to 2027-03-27); Istio 1.30 supports 1.32–1.36.
+    expect(mesh.kubernetesVersion).toBe('1.35');
+    expect(mesh.warnings).toEqual([]);
+    expect(warningsIn(stack)).toEqual([]);
+    expect(release(synthJson(stack), 'istiod').version).toBe(IstioVersion.LATEST.version);
+  });
+
+  test('the default release keeps its failure on a new cluster (EKS creates nothing in 1.22\'s range) and its warnings with the opt-in', () => {
+    expect(() => new IstioAmbientCluster(testStack(), 'Mesh', { cluster: MeshCluster.create({ clusterName: 'old', region: 'eu-west-1' }) }))
+      .toThrow(/defaults to 1\.30, the newest Kubernetes Istio 1\.22\.8 supports, which EKS does not create on 2026-11-24/);
+    const stack = testStack();
+    new IstioAmbientCluster(stack, 'Mesh', { cluster: MeshCluster.create({ clusterName: 'old', region: 'eu-west-1', kubernetesVersion: '1.32' }), allowUnsupportedKubernetesVersion: true });
+    expect(warningsIn(stack)).toEqual(expect.arrayContaining([expect.stringMatching(/outside the supported range/), expect.stringMatching(/Istio 1\.22 is past its expected end of life/)]));
   });
 });
