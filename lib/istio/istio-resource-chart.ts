@@ -5,8 +5,8 @@ import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { ChartFiles, chartHash, renderChart, writeChartDir } from '../private/generated-chart';
+import { newGeneratedChartRelease } from '../private/istio-release';
 import { bool, checkProps, construct, instanceOf, list, num, opt, props as propsSchema, shaped, str, validatedAt } from '../private/props';
-import { terraformSafe } from '../private/terraform-escape';
 import { validateIntRange } from '../private/validate';
 import { IstioResource } from './resources';
 
@@ -77,17 +77,15 @@ export class IstioResourceChart extends Construct {
     const chartNode = new Construct(this, 'Chart');
     this.chartPath = path.posix.join('assets', stack.getLogicalId(chartNode.node), chartHash(this.files));
     addCustomSynthesis(chartNode, { onSynthesize: (session: ISynthesisSession) => this.writeChart(session) });
-    this.release = new Release(this, 'Release', terraformSafe({
-      provider: props.helmProvider,
-      name: props.releaseName,
-      chart: this.chartPath,
+    this.release = newGeneratedChartRelease(this, 'Release', {
+      releaseName: props.releaseName,
+      chartPath: this.chartPath,
       namespace: props.namespace ?? 'istio-system',
-      wait: true,
+      timeoutSeconds: timeout,
       atomic: props.atomic ?? true,
-      cleanupOnFail: true,
-      timeout,
+      provider: props.helmProvider,
       dependsOn: props.dependsOn,
-    }));
+    });
   }
 
   private writeChart(session: ISynthesisSession): void {
