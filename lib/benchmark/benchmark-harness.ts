@@ -211,7 +211,7 @@ export class BenchmarkHarness extends Construct {
       const targetUrl = `http://fortio-server.${nsName}.svc.cluster.local:8080/echo?size=${responseSize}`;
       const meta: JobTemplateMeta = {
         mode, namespace: nsName, targetUrl, qps, connections, durationSeconds: duration, warmupSeconds: warmup,
-        payloadBytes: responseSize, image: fortioImage, serverReplicas: replicas,
+        responseBytes: responseSize, requestPayloadBytes: requestPayload, image: fortioImage, serverReplicas: replicas,
       };
       const job = loadJobTemplate({
         mode, namespace: nsName, targetUrl, qps, connections, durationSeconds: duration, requestPayloadBytes: requestPayload,

@@ -26,7 +26,8 @@ const report = buildComparison(input);
 
 /** Minimal CSV reader for the test (handles quoted cells). */
 function parseCsv(text: string): string[][] {
-  return text.trim().split('\n').map((line) => {
+  expect(text.endsWith('\r\n')).toBe(true); // RFC 4180 records end in CRLF
+  return text.slice(0, -2).split('\r\n').map((line) => {
     const cells: string[] = [];
     let cur = '';
     let quoted = false;
@@ -58,7 +59,9 @@ describe('report formats', () => {
 
   test('CSV carries every mode × percentile with unrounded seconds, and deltas with their CI', () => {
     const rows = parseCsv(formatCsv(report));
-    expect(rows[0]).toEqual(['mode', 'metric', 'value', 'lower', 'upper', 'coverage', 'status']);
+    expect(rows[0]).toEqual(['qps', 'mode', 'metric', 'value', 'lower', 'upper', 'coverage', 'status']);
+    for (const r of rows.slice(1)) expect(r[0]).toBe(''); // an in-memory report without a rate
+    rows.forEach((r) => r.shift());
     for (const m of report.modes) {
       for (const c of m.percentiles) {
         const row = rows.find((r) => r[0] === m.mode && r[1] === `p${c.p}_s`)!;
@@ -87,7 +90,9 @@ describe('report formats', () => {
     expect(text).toMatch(/round 4 sidecar: schedule slip 10 % > 1 %/);
     expect(text).toContain('Δ is paired per round; CI = order-statistic interval of the median');
     expect(text).toContain('Round order seed: 42');
-    expect(lines.find((l) => l.startsWith('valid rounds'))).toMatch(/8\/8\s+7\/8\s+8\/8/);
+    expect(lines.find((l) => l.startsWith('valid/planned rounds'))).toMatch(/8\/8\s+7\/8 \(not valid: \d\)\s+8\/8/);
+    expect(lines.find((l) => l.startsWith('CI rounds · coverage'))).toMatch(/8 · 92\.97 %\s+7 · 98\.44 %\s+8 · 92\.97 %/); // n=7: [x₁,x₇], 1 − 2·½⁷
+    expect(lines.find((l) => l.startsWith('Δ pairs · coverage'))).toMatch(/—\s+7 · 98\.44 %\s+8 · 92\.97 %/);
     expect(lines.find((l) => l.startsWith('proxy CPU vCPU'))).toMatch(/—\s+0\.21\s+—/);
   });
 
@@ -95,7 +100,7 @@ describe('report formats', () => {
     const md = formatMarkdown(report);
     const tableLines = md.split('\n').filter((l) => l.startsWith('|'));
     expect(tableLines[1]).toBe('|---|---|---|---|');
-    expect(tableLines).toHaveLength(2 + 4 + 8); // header, separator, 4 percentiles, 8 metrics
+    expect(tableLines).toHaveLength(2 + 4 + 12); // header, separator, 4 percentiles, 12 metrics
     expect(tableLines.every((l) => l.split(/(?<!\\)\|/).length === 6)).toBe(true);
     expect(md).toContain('**Validity flags:**');
   });

@@ -128,7 +128,7 @@ describe('validity', () => {
 
   test('missing results and recorded failures are listed', () => {
     const runs = generateRuns([{ mode: BASELINE, sampler: base }, { mode: SIDECAR, sampler: base }], 3, 2000).filter((r) => !(r.round === 2 && r.mode === SIDECAR) && !(r.round === 3 && r.mode === SIDECAR));
-    const metadata = metadataFor(3, [BASELINE, SIDECAR], { failures: [{ round: 3, mode: SIDECAR, reason: 'Job deadline exceeded' }] });
+    const metadata = metadataFor(3, [BASELINE, SIDECAR], { failures: [{ qps: 1000, round: 3, mode: SIDECAR, reason: 'Job deadline exceeded' }] });
     const report = buildComparison(toInput(runs, { metadata }));
     expect(report.flags).toContain('round 3 sidecar: run failed (Job deadline exceeded)');
     expect(report.flags).toContain('round 2 sidecar: result missing');

@@ -42,7 +42,7 @@ function jobTemplates(json: SynthJson): Record<string, { job: Obj; meta: Obj; te
 
 function instantiate(text: string): Obj {
   return JSON.parse(text.split(PLACEHOLDERS.jobName).join('mesh-bench-r1-ambient-measure').split(PLACEHOLDERS.runId).join('run1')
-    .split(PLACEHOLDERS.round).join('1').split(PLACEHOLDERS.phase).join('measure').split(PLACEHOLDERS.duration).join('180s'));
+    .split(PLACEHOLDERS.round).join('1').split(PLACEHOLDERS.phase).join('measure').split(PLACEHOLDERS.duration).join('180s').split(PLACEHOLDERS.qps).join('1000'));
 }
 
 describe('BenchmarkHarness: namespaces and mesh labels', () => {
@@ -85,7 +85,7 @@ describe('BenchmarkHarness: servers', () => {
     const t = jobTemplates(json);
     for (const m of ALL_MODES) {
       expect(deployments[m].spec.replicas).toBe('100');
-      expect(t[m].meta).toEqual(expect.objectContaining({ serverReplicas: 100, payloadBytes: 1024, qps: 1000 }));
+      expect(t[m].meta).toEqual(expect.objectContaining({ serverReplicas: 100, responseBytes: 1024, requestPayloadBytes: 0, qps: 1000 }));
       expect(t[m].meta.targetUrl).toBe(`http://fortio-server.mesh-bench-${m}.svc.cluster.local:8080/echo?size=1024`);
       expect(t[m].meta.qps / t[m].meta.serverReplicas).toBe(10);
     }
@@ -154,7 +154,7 @@ describe('BenchmarkHarness: Job templates', () => {
   test('fortio load is open loop with fine resolution, the placeholders, labels and JSON output', () => {
     const load = t.sidecar.job.spec.template.spec.containers.find((c: Obj) => c.name === LOAD_CONTAINER);
     expect(load.args).toEqual([
-      'load', '-qps=1000', '-c=16', `-t=${PLACEHOLDERS.duration}`, '-uniform', '-nocatchup', '-r=0.00001', '-p=50,75,90,99,99.9',
+      'load', `-qps=${PLACEHOLDERS.qps}`, '-c=16', `-t=${PLACEHOLDERS.duration}`, '-uniform', '-nocatchup', '-r=0.00001', '-p=50,75,90,99,99.9',
       '-payload-size=512', '-timeout=3s', `-labels=${PLACEHOLDERS.runId}/sidecar/${PLACEHOLDERS.round}/${PLACEHOLDERS.phase}`,
       '-json=/results/result.json', 'http://fortio-server.mesh-bench-sidecar.svc.cluster.local:8080/echo?size=1024',
     ]);

@@ -146,7 +146,7 @@ describe('mesh-latency (end to end against a fake API server)', () => {
     expect(err.join('')).toMatch(/read namespace missing: HTTP 404: namespace missing not found/);
     err = [];
     expect(await main(['node', 'mesh-latency', '--namespace', NS, '--kubeconfig', path.join(dir, 'nope.yaml')], io)).toBe(1);
-    expect(err.join('')).toMatch(/cannot load kubeconfig .*nope\.yaml/);
+    expect(err.join('')).toMatch(/kubeconfig '.*nope\.yaml' does not exist; pass an existing file to --kubeconfig/);
     expect(await run()).not.toBe(0);
   });
 
