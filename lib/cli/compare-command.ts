@@ -53,6 +53,18 @@ export function writeUserFile(file: string, text: string, what: string): void {
   }
 }
 
+/** Fails early (before any output) when a file the user named cannot be created. */
+export function checkWritableTarget(file: string, what: string): void {
+  const dir = path.dirname(file);
+  let ok = false;
+  try {
+    ok = fs.statSync(dir).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new DataError(file, `cannot write the ${what} to '${file}': directory '${dir}' does not exist`);
+}
+
 /** `<file>` for one rate, `<stem>-<qps>qps<ext>` per rate of a sweep. */
 export function perRateFile(file: string, qps: number | null, sweep: boolean): string {
   if (!sweep || qps === null) return file;
@@ -73,6 +85,8 @@ export function registerCompareCommand(program: Command, io: CliIo = processIo()
     .option('--confidence <level>', 'nominal confidence of the order-statistic CIs', '0.95')
     .action((dir: string, opts: CompareOpts) => {
       const { format, baseline, confidence } = checkOptions(opts);
+      if (opts.out) checkWritableTarget(opts.out, `${format} report`);
+      if (opts.svg) checkWritableTarget(opts.svg, 'latency plot');
       const loaded = loadResultsDir(dir);
       if (baseline !== undefined && !loaded.rates.some((r) => r.runs.some((x) => x.mode === baseline))) {
         const present = [...new Set(loaded.rates.flatMap((r) => r.runs.map((x) => x.mode)))];

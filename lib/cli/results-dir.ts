@@ -112,8 +112,12 @@ export function validateResultText(text: string, source: string, qps: number): F
   return result;
 }
 
-/** Lists a directory (names only, sorted), at most `max` entries besides dot-files. */
-function listDir(dir: string, max: number, what: string): string[] {
+/**
+ * Lists a directory (names only, sorted), dot-files aside. Each name is checked by `check` as it
+ * is read, and reading stops after `max` entries: a directory with a million entries costs no
+ * more than the plan allows.
+ */
+function listDir(dir: string, max: number, what: string, check: (name: string) => void = () => undefined): string[] {
   let st: fs.Stats;
   try {
     st = fs.lstatSync(dir);
@@ -131,6 +135,7 @@ function listDir(dir: string, max: number, what: string): string[] {
   try {
     for (let ent = d.readSync(); ent !== null; ent = d.readSync()) {
       if (ent.name.startsWith('.')) continue;
+      check(ent.name);
       names.push(ent.name);
       if (names.length > max) throw new DataError(dir, `${what} '${dir}' has more than ${max} entries; the run planned at most ${max}`);
     }
@@ -196,19 +201,22 @@ export function loadResultsDir(dir: string): LoadedResults {
   const metaPath = path.join(dir, RESULTS_METADATA_FILE);
   const metadata = validateRunMetadata(readBoundedJson(metaPath, RESULTS_LIMITS.maxMetadataBytes, `run metadata (format ${RESULTS_FORMAT_VERSION})`), metaPath);
   const modes = metadata.modes;
-  const top = listDir(dir, 3, 'results directory');
-  for (const name of top) {
+  const top = listDir(dir, 3, 'results directory', (name) => {
     if (![RESULTS_METADATA_FILE, RESULTS_RATES_DIR, RESULTS_IDLE_DIR].includes(name)) {
       throw unexpected(path.join(dir, name), `${RESULTS_METADATA_FILE}, ${RESULTS_RATES_DIR}/ and ${RESULTS_IDLE_DIR}/ only`);
     }
-  }
+  });
   const idle: ProxyResourceSamples[] = [];
   if (top.includes(RESULTS_IDLE_DIR)) {
     const idleDir = path.join(dir, RESULTS_IDLE_DIR);
-    for (const name of listDir(idleDir, modes.length, 'idle-baseline directory')) {
-      const file = path.join(idleDir, name);
+    const idleFile = (name: string): { mode: BenchmarkMode } => {
       const m = modeOfFile(name, modes);
-      if (m === undefined || m.kind !== 'resources') throw unexpected(file, `<mode>${RESOURCES_SUFFIX} with mode one of ${modes.join(', ')}`);
+      if (m === undefined || m.kind !== 'resources') throw unexpected(path.join(idleDir, name), `<mode>${RESOURCES_SUFFIX} with mode one of ${modes.join(', ')}`);
+      return m;
+    };
+    for (const name of listDir(idleDir, modes.length, 'idle-baseline directory', idleFile)) {
+      const file = path.join(idleDir, name);
+      const m = idleFile(name);
       idle.push(validateResourceSamples(readBoundedJson(file, RESULTS_LIMITS.maxResourcesBytes, 'proxy resource samples'), file, { mode: m.mode, round: 0 }));
     }
   }
@@ -217,22 +225,28 @@ export function loadResultsDir(dir: string): LoadedResults {
   const failed = new Set(metadata.failures.map((f) => `${f.qps}/${f.round}/${f.mode}`));
   if (top.includes(RESULTS_RATES_DIR)) {
     const ratesDir = path.join(dir, RESULTS_RATES_DIR);
-    for (const rateName of listDir(ratesDir, metadata.rates.length, 'rates directory')) {
-      const qps = canonicalInt(rateName, ratesDir, 'rate', metadata.rates);
+    const rateOf = (name: string): number => canonicalInt(name, ratesDir, 'rate', metadata.rates);
+    for (const rateName of listDir(ratesDir, metadata.rates.length, 'rates directory', rateOf)) {
+      const qps = rateOf(rateName);
       const rateDir = path.join(ratesDir, rateName);
-      for (const name of listDir(rateDir, 1, `rate directory`)) {
+      listDir(rateDir, 1, 'rate directory', (name) => {
         if (name !== RESULTS_ROUNDS_DIR) throw unexpected(path.join(rateDir, name), `${RESULTS_ROUNDS_DIR}/ only`);
-      }
+      });
       const roundsDir = path.join(rateDir, RESULTS_ROUNDS_DIR);
       if (!fs.existsSync(roundsDir)) continue;
       const bucket = byRate.get(qps) as { runs: RunInput[]; resources: ProxyResourceSamples[] };
-      for (const roundName of listDir(roundsDir, metadata.rounds, 'rounds directory')) {
-        const round = canonicalInt(roundName, roundsDir, 'round', roundNumbers);
+      const roundOf = (name: string): number => canonicalInt(name, roundsDir, 'round', roundNumbers);
+      for (const roundName of listDir(roundsDir, metadata.rounds, 'rounds directory', roundOf)) {
+        const round = roundOf(roundName);
         const rd = path.join(roundsDir, roundName);
-        for (const name of listDir(rd, modes.length * 2, 'round directory')) {
-          const file = path.join(rd, name);
+        const cellOf = (name: string): { mode: BenchmarkMode; kind: 'result' | 'resources' } => {
           const m = modeOfFile(name, modes);
-          if (m === undefined) throw unexpected(file, `<mode>.json or <mode>${RESOURCES_SUFFIX} with mode one of ${modes.join(', ')}`);
+          if (m === undefined) throw unexpected(path.join(rd, name), `<mode>.json or <mode>${RESOURCES_SUFFIX} with mode one of ${modes.join(', ')}`);
+          return m;
+        };
+        for (const name of listDir(rd, modes.length * 2, 'round directory', cellOf)) {
+          const file = path.join(rd, name);
+          const m = cellOf(name);
           if (m.kind === 'resources') {
             bucket.resources.push(validateResourceSamples(readBoundedJson(file, RESULTS_LIMITS.maxResourcesBytes, 'proxy resource samples'), file, { mode: m.mode, round }));
             continue;
