@@ -269,7 +269,8 @@ export async function runBenchmark(options: RunBenchmarkOptions, io: RunIo): Pro
     return new InterruptedError(`interrupted ${where}; ${outDir} is a valid, resumable results directory: continue with \`mesh-bench run --resume ${outDir}\``);
   };
 
-  if (calibration === undefined && options.calibrate !== false) {
+  // calibration runs once, before the first round of a new run (a resumed run keeps its plan)
+  if (resumed === undefined && options.calibrate !== false) {
     const cal = await calibrate(ctx, harnesses, rates, options.calibrationSeconds ?? DEFAULT_CALIBRATION_SECONDS);
     if (cal === 'interrupted') throw interrupt('during calibration');
     calibration = cal;

@@ -80,7 +80,7 @@ function describeBody(body: unknown): string {
  * Where the default kubeconfig would come from, or why there is none (client-node would silently
  * fall back to `http://localhost:8080` and later fail with a misleading TLS message).
  */
-export function findDefaultKubeconfig(env: NodeJS.ProcessEnv = process.env, home: string = os.homedir()): { source: string } | { problem: string } {
+export function findDefaultKubeconfig(env: NodeJS.ProcessEnv = process.env, home: string = env.HOME !== undefined && env.HOME !== '' ? env.HOME : os.homedir()): { source: string } | { problem: string } {
   if (env.KUBECONFIG !== undefined && env.KUBECONFIG !== '') {
     const files = env.KUBECONFIG.split(path.delimiter).filter((f) => f !== '');
     const present = files.filter((f) => fs.existsSync(f));
