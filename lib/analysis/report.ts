@@ -238,10 +238,10 @@ function shownInterval(values: readonly number[], confidence: number): ReturnTyp
   return ci !== undefined && ci.coverage >= confidence - COVERAGE_SLACK - 1e-12 ? ci : undefined;
 }
 
+/** The basis of the intervals over `n` rounds: the same rule as {@link shownInterval}. */
 function basis(n: number, confidence: number): IntervalBasis {
-  const ci = medianConfidenceInterval(Array.from({ length: n }, (_, i) => i), confidence);
-  const needed = minRoundsForInterval(confidence);
-  return { n, coverage: ci !== undefined && n >= needed ? ci.coverage : null, needed };
+  const ci = shownInterval(Array.from({ length: n }, (_, i) => i), confidence);
+  return { n, coverage: ci?.coverage ?? null, needed: minRoundsForInterval(confidence) };
 }
 
 function percentileCells(d: ModeData, ps: readonly number[], rules: ValidityRules, confidence: number): PercentileCell[] {
