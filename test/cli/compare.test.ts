@@ -4,6 +4,7 @@ import * as path from 'path';
 import { BenchmarkMode } from '../../lib/benchmark/contract';
 import { main } from '../../lib/cli/mesh-bench';
 import { fortioHistogram, fortioPercentile, lognormal, shifted } from '../fixtures/fortio-gen';
+import { FORTIO_1_57_3 } from '../fixtures/real-samples';
 import { generateRuns, metadataFor, resourceSamples, writeResultsDir, GeneratedRun } from '../fixtures/results';
 
 const { BASELINE, SIDECAR, AMBIENT } = BenchmarkMode;
@@ -110,5 +111,22 @@ describe('mesh-bench compare option errors (usage: exit 2)', () => {
     const c = await run('compare', results, '--confidence', '95');
     expect(c.code).toBe(2);
     expect(c.err).toContain("'--confidence' must be a number strictly between 0 and 1, got '95'");
+  });
+});
+
+describe('real fortio results through the results directory', () => {
+  test('a real fortio 1.57.3 result passes the layout\'s validation and compare\'s pooled percentiles equal fortio\'s own (≤ 1e-12 relative)', async () => {
+    const dir = path.join(tmp, 'real');
+    const meta = metadataFor(1, [BASELINE], { rates: [8] }); // fortio 1.57.3 ran at -qps 8
+    writeResultsDir(dir, [{ qps: 8, round: 1, mode: BASELINE, samples: [], json: FORTIO_1_57_3 as unknown as Record<string, unknown> }], [], meta);
+    const r = await run('compare', dir, '--format', 'json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const cells = (JSON.parse(r.out) as { rates: { modes: { percentiles: { p: number; value: number }[] }[] }[] }).rates[0].modes[0].percentiles;
+    for (const c of cells) {
+      const fortio = FORTIO_1_57_3.DurationHistogram.Percentiles.find((q) => q.Percentile === c.p);
+      expect(fortio).toBeDefined();
+      expect(Math.abs(c.value - (fortio?.Value ?? NaN)) / (fortio?.Value ?? 1)).toBeLessThanOrEqual(1e-12);
+    }
   });
 });
