@@ -39,7 +39,7 @@ function percentileText(c: PercentileCell): string {
 
 function deltaText(d: DeltaCell): string {
   if (d.status !== 'ok') return `Δ ${d.status}`;
-  if (d.median === null || d.lower === null || d.upper === null) return 'Δ n/a (no pairs)';
+  if (d.median === null || d.lower === null || d.upper === null) return d.pairs === 0 ? 'Δ n/a (no pairs)' : `Δ n/a (${d.pairs} pairs: too few for a CI)`;
   if (d.belowResolution) return `Δ < resolution (${formatMs(d.resolution ?? 0)} ms)`;
   let s = `Δ${formatMs(d.median, true)} [${formatMs(d.lower, true)},${formatMs(d.upper, true)}]`;
   if (d.noDetectableDifference) s += ' no detectable difference';

@@ -21,15 +21,15 @@ export function stripControlKeepLines(s: string): string {
 }
 
 /**
- * One CSV field per RFC 4180, with spreadsheet formula injection neutralised: a cell starting
- * with `=`, `+`, `-` or `@` (after control characters, tab and CR included, are removed) is prefixed with `'` (OWASP), unless it is a
+ * One CSV field per RFC 4180, with spreadsheet formula injection neutralised: a cell whose first
+ * non-blank character is `=`, `+`, `-` or `@` (after control characters, tab and CR included, are removed) is prefixed with `'` (OWASP), unless it is a
  * plain number (negative numbers stay numbers). Fields with `"`, `,`, CR or LF are quoted.
  */
 export function csvField(v: string | number | null): string {
   if (v === null) return '';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
   let s = stripControl(v);
-  if (/^[=+\-@]/.test(s) && !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) s = `'${s}`;
+  if (/^\s*[=+\-@]/.test(s) && !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

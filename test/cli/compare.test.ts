@@ -130,3 +130,22 @@ describe('real fortio results through the results directory', () => {
     }
   });
 });
+
+describe('data from files never reaches a spreadsheet or terminal as code', () => {
+  test('a failure reason with a formula, ANSI escapes and a bidi override: inert in CSV, and no control character in any format', async () => {
+    const dir = path.join(tmp, 'hostile-text');
+    const evil = '=cmd|\' /C calc\'!A0 \u001b[31mRED\u001b[0m \u202e';
+    const kept = runs.filter((r) => !(r.round === 2 && r.mode === SIDECAR));
+    writeResultsDir(dir, kept, [], metadataFor(R, [BASELINE, SIDECAR, AMBIENT], { failures: [{ qps: 1000, round: 2, mode: SIDECAR, reason: evil }] }));
+    const csv = await run('compare', dir, '--format', 'csv');
+    expect(csv.code).toBe(0);
+    const flagRow = csv.out.split('\r\n').find((l) => l.includes('run failed'));
+    // the formula is not at the start of the cell (inert); the escapes and the bidi override are gone
+    expect(flagRow).toBe("1000,,flag,,,,,round 2 sidecar: run failed (=cmd|' /C calc'!A0 [31mRED[0m )");
+    for (const format of ['table', 'md', 'csv']) {
+      const r = await run('compare', dir, '--format', format);
+      // eslint-disable-next-line no-control-regex
+      expect(r.out).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e]/);
+    }
+  });
+});
