@@ -94,9 +94,10 @@ export class BenchmarkCliAccess extends Construct {
     super(scope, id);
     const subjects = props.subjects ?? [{ kind: 'Group', name: CLI_OPERATORS_GROUP }];
     const operators = props.operatorPrincipalArns ?? [];
-    const group = subjects.find((s) => s.kind === 'Group');
+    const groupOf = (): BenchmarkCliSubject | undefined => subjects.find((s) => s.kind === 'Group');
     validatedAt(this, () => {
       checkProps('BenchmarkCliAccess', SCHEMA, props);
+      const group = groupOf();
       if (operators.length > 0 && props.cluster === undefined) throw invalid('cluster', 'must be given with operatorPrincipalArns (the access entries are created in it)', undefined);
       if (operators.length > 0 && group === undefined) throw invalid('operatorPrincipalArns', 'need a Group subject to map the principals into', operators, `subjects: ${subjects.map((s) => `${s.kind} ${s.name}`).join(', ')}`);
       subjects.forEach((s, i) => {
@@ -107,6 +108,7 @@ export class BenchmarkCliAccess extends Construct {
       });
     });
     this.subjects = subjects;
+    const group = groupOf();
     const labels = { [PART_OF_LABEL]: PART_OF_VALUE };
     const subject = subjects.map((s) => ({
       kind: s.kind, name: s.name, namespace: s.namespace, apiGroup: s.kind === 'ServiceAccount' ? '' : 'rbac.authorization.k8s.io',

@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ALL_MODES, BenchmarkMode } from '../benchmark/contract';
+import { BenchmarkMode } from '../benchmark/contract';
 import { FortioResult, parseFortioResult } from '../analysis/fortio';
 import { CompareInput, RunInput } from '../analysis/report';
 import { DataError } from '../private/cli-errors';
@@ -350,6 +350,3 @@ export class ResultsWriter {
     }
   }
 }
-
-/** The modes a directory may name, for messages. */
-export const KNOWN_MODES: readonly BenchmarkMode[] = ALL_MODES;

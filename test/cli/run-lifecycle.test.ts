@@ -222,3 +222,44 @@ describe('cluster access errors: one line that says what was tried and what to f
     }
   });
 });
+
+describe('Ctrl-C on the real process', () => {
+  const bin = path.join(__dirname, '..', '..', 'bin', 'mesh-bench.js');
+  const dist = path.join(__dirname, '..', '..', 'dist', 'lib', 'cli', 'mesh-bench.js');
+
+  test('SIGINT while a measured Job runs: the Job is deleted, exit 130, one line saying how to resume', async () => {
+    if (!fs.existsSync(dist)) {
+      if (process.env.CI === 'true') throw new Error('dist/ is required in CI (npm run build)');
+      // eslint-disable-next-line no-console
+      console.log('skipped: needs dist/ (run `npm run build`)');
+      return;
+    }
+    const { spawn } = await import('node:child_process');
+    const cluster = await startBenchCluster();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-bench-sigint-'));
+    try {
+      cluster.jobScript = (m) => ({ ...scriptFor(cellOf(m)), ...(cellOf(m).phase === 'measure' ? { outcome: 'never' as const } : {}) });
+      const kubeconfig = cluster.server.writeKubeconfig(dir);
+      const out = path.join(dir, 'out');
+      const child = spawn(process.execPath, [bin, 'run', '--kubeconfig', kubeconfig, '--out', out, '--run-id', 'mb-sig', '--rounds', '1', '--no-calibrate', '--idle-seconds', '0', '--poll-interval', '0.05', '--job-timeout', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      for (let i = 0; i < 400 && !cluster.createdJobs.some((j) => cellOf(j.manifest).phase === 'measure'); i++) await new Promise((r) => setTimeout(r, 25));
+      const running = cluster.createdJobs.find((j) => cellOf(j.manifest).phase === 'measure');
+      expect(running).toBeDefined();
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(cluster.server.find('DELETE', new RegExp(`/jobs/${running?.name}$`))).toHaveLength(1);
+      const lines = stderr.split('\n').filter((l) => l.startsWith('mesh-bench'));
+      expect(lines).toEqual([
+        'mesh-bench run: interrupted; deleting the running Job and saving the results directory (Ctrl-C again to force)',
+        expect.stringMatching(new RegExp(`^mesh-bench: interrupted during rate 1000 round 1 \\w+ \\(its Job was deleted\\); ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is a valid, resumable results directory: continue with \`mesh-bench run --resume `)),
+      ]);
+      expect((JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8')) as RunMetadata).interrupted).toBe(true);
+    } finally {
+      await cluster.server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
