@@ -124,6 +124,29 @@ describe('SVG latency plot', () => {
     expect(svg).not.toContain('(baseline)');
   });
 
+  test('follows the table\'s sample-count rule: no curve point at a percentile the table calls n/a (40 000 pooled calls: p99.9 needs 100 000)', () => {
+    for (const m of report.modes) {
+      expect(m.percentiles.find((c) => c.p === 99.9)?.status).toBe('n/a (n)');
+      expect(m.distribution.length).toBeGreaterThan(5);
+      for (const d of m.distribution) expect(m.pooledCount * (1 - d.p / 100)).toBeGreaterThanOrEqual(100 - 1e-9);
+    }
+    const xOf = (p: number) => Math.log10(1 / (1 - p / 100));
+    const maxX = Math.max(...report.modes.flatMap((m) => m.distribution.map((d) => xOf(d.p))));
+    expect(maxX).toBeLessThan(xOf(99.9));
+  });
+
+  test('names the run, the rounds used per mode and the excluded runs, and draws the paired-Δ intervals at the reported percentiles', () => {
+    const captions = [...svg.matchAll(/<text class="caption"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(captions[0]).toMatch(/^run test-run · baseline baseline · curves end where the table&#39;s rule|^run test-run · baseline baseline · curves end where the table's rule/);
+    expect(captions).toContain('baseline: 8/8 rounds used, 40000 requests pooled');
+    expect(captions).toContain('sidecar: 7/8 rounds used (not used: 4), 35000 requests pooled');
+    expect(captions.find((c) => c.startsWith('excluded runs:'))).toMatch(/^excluded runs: round 4 sidecar \(schedule slip 10 % &gt; 1 %/);
+    const okDeltas = report.modes.flatMap((m) => m.deltas.filter((d) => d.status === 'ok' && d.lower !== null).map((d) => `${m.mode} p${d.p}`));
+    expect(okDeltas.length).toBeGreaterThan(0);
+    expect([...svg.matchAll(/data-delta="([^"]+)"/g)].map((m) => m[1]).sort()).toEqual(okDeltas.sort());
+    for (const name of okDeltas) expect(captions.some((c) => c.startsWith(`Δ ${name}: `) && /over \d paired rounds, coverage \d+\.\d\d %/.test(c))).toBe(true);
+  });
+
   test('a baseline other than the baseline mode is marked in the legend', () => {
     const r = buildComparison(input, { baseline: SIDECAR });
     expect(renderLatencySvg(r)).toContain('sidecar (baseline)');
