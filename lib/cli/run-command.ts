@@ -258,21 +258,13 @@ export async function runBenchmark(options: RunBenchmarkOptions, io: RunIo): Pro
     idleSeconds,
     failures: [...failures],
   });
-  const writer = resumeWriter ?? ResultsWriter.create(outDir, metadata({ interrupted: true }));
-  // until the end, the directory says "interrupted": a killed process leaves it resumable
-  writer.writeMetadata(metadata({ interrupted: true }));
-  log(`run ${runId}: ${rates.length > 1 ? `rates ${rates.join(', ')} QPS × ` : ''}${rounds} rounds × ${modes.length} modes, seed ${seed}, results in ${outDir}${resumed ? ' (resumed)' : ''}`);
-
   const ctx: PhaseContext = { client, runId, pollMs, sampleMs, report, options, log, sweep: rates.length > 1 };
-  const interrupt = (where: string): InterruptedError => {
-    writer.writeMetadata(metadata({ interrupted: true }));
-    return new InterruptedError(`interrupted ${where}; ${outDir} is a valid, resumable results directory: continue with \`mesh-bench run --resume ${outDir}\``);
-  };
 
-  // calibration runs once, before the first round of a new run (a resumed run keeps its plan)
+  // Calibration runs once, before the results directory exists: a refused rate leaves nothing that
+  // `--resume` could continue past the refusal. A resumed run keeps its plan and does not calibrate.
   if (resumed === undefined && options.calibrate !== false) {
     const cal = await calibrate(ctx, harnesses, rates, options.calibrationSeconds ?? DEFAULT_CALIBRATION_SECONDS);
-    if (cal === 'interrupted') throw interrupt('during calibration');
+    if (cal === 'interrupted') throw new InterruptedError('interrupted during calibration (its Job was deleted); nothing was written, start the run again');
     calibration = cal;
     const limit = calibration.sustainedQps === null ? 0 : calibration.sustainedQps * CALIBRATION_FRACTION;
     const over = rates.filter((q) => q > limit);
@@ -280,15 +272,22 @@ export async function runBenchmark(options: RunBenchmarkOptions, io: RunIo): Pro
       ? `${calibration.sustainedQps} QPS`
       : calibration.steps.length === 0 ? 'no rate (the first calibration Job failed; see the log above)' : `no tested rate (the lowest, ${calibration.steps[0].qps} QPS, slipped ≥ 1 %)`;
     if (over.length > 0 && options.allowOverCalibration !== true) {
-      writer.writeMetadata(metadata({ interrupted: true }));
       throw new CalibrationError(`calibration: the load generator sustained ${sustained} with schedule slip < 1 %; requested rates above ${Math.round(CALIBRATION_FRACTION * 100)} % of that (${over.join(', ')} QPS) are refused; lower --qps, give the load node more CPU, or pass --allow-over-calibration to run them flagged`);
     }
     if (over.length > 0) {
       overCalibrationRates = over;
       log(`warning: rates ${over.join(', ')} QPS exceed ${Math.round(CALIBRATION_FRACTION * 100)} % of the calibrated ${sustained}; running them flagged (--allow-over-calibration)`);
     }
-    writer.writeMetadata(metadata({ interrupted: true }));
   }
+
+  const writer = resumeWriter ?? ResultsWriter.create(outDir, metadata({ interrupted: true }));
+  // until the end, the directory says "interrupted": a killed process leaves it resumable
+  writer.writeMetadata(metadata({ interrupted: true }));
+  log(`run ${runId}: ${rates.length > 1 ? `rates ${rates.join(', ')} QPS × ` : ''}${rounds} rounds × ${modes.length} modes, seed ${seed}, results in ${outDir}${resumed ? ' (resumed)' : ''}`);
+  const interrupt = (where: string): InterruptedError => {
+    writer.writeMetadata(metadata({ interrupted: true }));
+    return new InterruptedError(`interrupted ${where}; ${outDir} is a valid, resumable results directory: continue with \`mesh-bench run --resume ${outDir}\``);
+  };
 
   const idleHave = new Set((resumeLoaded?.idle ?? []).map((x) => x.mode));
   if (idleSeconds > 0) {

@@ -150,6 +150,8 @@ describe('mesh-bench run lifecycle (fake API server)', () => {
     const cal = cluster.createdJobs.map((j) => cellOf(j.manifest)).filter((c) => c.phase === 'calibrate');
     expect(cal.map((c) => [c.mode, c.qps])).toEqual([['baseline', 1875], ['baseline', 2250]]);
     expect(cluster.createdJobs.some((j) => cellOf(j.manifest).phase === 'measure')).toBe(false);
+    // nothing on disk that --resume could continue past the refusal
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
 
     const flagged = await runBenchmark(opts({ calibrate: true, calibrationSeconds: 1, qps: [1500, 1800], rounds: 1, allowOverCalibration: true, out: path.join(dir, 'flagged') }), io);
     expect(flagged.metadata.calibration).toEqual({ mode: 'baseline', seconds: 1, fraction: 0.8, steps: [{ qps: 1875, actualQps: 1875, slip: 0 }, { qps: 2250, actualQps: 2000, slip: 1 - 2000 / 2250 }], sustainedQps: 1875 });
