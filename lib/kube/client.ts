@@ -310,7 +310,9 @@ export class KubeClient {
     try {
       return await fn({ middleware: [middleware], middlewareMergeStrategy: 'append' });
     } catch (err: unknown) {
-      if (controller.signal.aborted) throw new KubeRequestError(`${what}: timed out after ${timeoutMs} ms`, undefined, true);
+      if (controller.signal.aborted) {
+        throw new KubeRequestError(`${what}: timed out after ${timeoutMs} ms waiting for the API server ${this.server}; check network access to the cluster, or allow more time (--request-timeout / --timeout-ms)`, undefined, true);
+      }
       if (err instanceof this.k8s.ApiException) {
         const detail = describeBody(err.body);
         throw new KubeRequestError(`${what}: HTTP ${err.code}${detail ? `: ${detail}` : ''}`, err.code, false);
