@@ -11,16 +11,14 @@ import * as path from 'node:path';
 import { isValidSeed, MAX_SEED, seededRoundOrders } from '../analysis/rng';
 import { BenchmarkMode, JobTemplateMeta } from '../benchmark/contract';
 import { KubeClient } from '../kube/client';
-import { BenchPhase, discoverHarness, extractMarkedResult, instantiateJob, ModeHarness, templateTakesRate } from '../kube/harness';
-import { JOB_NAME_LABEL, runJobToEnd, sleep } from '../kube/jobs';
-import { hasIstioProxy, ISTIO_SYSTEM_NAMESPACE, preflight, PreflightReport, ZTUNNEL_SELECTOR } from '../kube/preflight';
-import { ProxySampler, SampleTarget, startProxySampler } from '../kube/proxy-usage';
+import { discoverHarness, ModeHarness, templateTakesRate } from '../kube/harness';
+import { sleep } from '../kube/jobs';
+import { preflight } from '../kube/preflight';
+import { startProxySampler } from '../kube/proxy-usage';
 import { CliError, DataError, EXIT_CODES, InterruptedError, UsageError } from '../private/cli-errors';
 import { describeValue } from '../private/errors';
 import {
   CalibrationRecord,
-  CalibrationStep,
-  ProxyResourceSamples,
   RESULTS_FORMAT_VERSION,
   RESULTS_LIMITS,
   RUN_ID_PATTERN,
@@ -28,7 +26,10 @@ import {
   RunMetadata,
 } from '../wire/results-layout';
 import { CliIo, processIo } from './io';
-import { isFreshDir, LoadedResults, ResultsWriter, validateResultText } from './results-dir';
+import { isFreshDir, LoadedResults, ResultsWriter } from './results-dir';
+import { CALIBRATION_FRACTION, calibrate, JOB_TIMEOUT_MARGIN_SECONDS, PhaseContext, PhaseResult, proxyTargets, runPhase } from './run-phases';
+
+export { CALIBRATION_FRACTION, CALIBRATION_MAX_SLIP, JOB_TIMEOUT_MARGIN_SECONDS } from './run-phases';
 
 /** Rounds when `--rounds` is not given. */
 export const DEFAULT_ROUNDS = 8;
@@ -36,19 +37,10 @@ export const DEFAULT_ROUNDS = 8;
 export const DEFAULT_SAMPLE_INTERVAL_SECONDS = 10;
 /** Seconds between Job status polls when `--poll-interval` is not given. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 2;
-/** Without `--job-timeout`, a Job may take its phase duration plus this many seconds. */
-export const JOB_TIMEOUT_MARGIN_SECONDS = 300;
 /** Parent of the results directory when `--out` is not given. */
 export const DEFAULT_RESULTS_ROOT = 'mesh-bench-results';
 /** Seconds of each calibration step. */
 export const DEFAULT_CALIBRATION_SECONDS = 20;
-/**
- * Requested rates may be at most this fraction of the rate the load generator sustained with
- * schedule slip under 1 % in calibration (headroom for the slower meshed modes).
- */
-export const CALIBRATION_FRACTION = 0.8;
-/** Largest schedule slip a calibration step may show and still count as sustained. */
-export const CALIBRATION_MAX_SLIP = 0.01;
 /** Seconds of idle proxy sampling before any load. */
 export const DEFAULT_IDLE_SECONDS = 30;
 
@@ -258,7 +250,10 @@ export async function runBenchmark(options: RunBenchmarkOptions, io: RunIo): Pro
     idleSeconds,
     failures: [...failures],
   });
-  const ctx: PhaseContext = { client, runId, pollMs, sampleMs, report, options, log, sweep: rates.length > 1 };
+  const ctx: PhaseContext = {
+    client, runId, pollMs, sampleMs, report, log, sweep: rates.length > 1,
+    jobTimeoutSeconds: options.jobTimeoutSeconds, keepJobs: options.keepJobs, signal: options.signal,
+  };
 
   // Calibration runs once, before the results directory exists: a refused rate leaves nothing that
   // `--resume` could continue past the refusal. A resumed run keeps its plan and does not calibrate.
@@ -348,147 +343,6 @@ export async function runBenchmark(options: RunBenchmarkOptions, io: RunIo): Pro
   io.stdout(`mesh-bench run ${runId}: ${total - failures.length}/${total} measured runs succeeded; results in ${outDir}\n`);
   failures.forEach((f) => io.stdout(`  failed: ${rates.length > 1 ? `${f.qps} QPS ` : ''}round ${f.round} ${f.mode}: ${f.reason}\n`));
   return { exitCode: failures.length > 0 ? EXIT_CODES.FAILED : EXIT_CODES.OK, runId, outDir, metadata: final };
-}
-
-/**
- * Calibration: short open-loop runs against the baseline mode (no proxy in the path; else the
- * first mode) at each requested rate ÷ {@link CALIBRATION_FRACTION}, ascending, stopping at the
- * first that slips ≥ 1 %. The highest rate that did not slip is the sustained rate.
- */
-async function calibrate(ctx: PhaseContext, harnesses: readonly ModeHarness[], rates: readonly number[], seconds: number): Promise<CalibrationRecord | 'interrupted'> {
-  const harness = harnesses.find((h) => h.mode === BenchmarkMode.BASELINE) ?? harnesses[0];
-  const ladder = [...new Set(rates.map((q) => Math.ceil(q / CALIBRATION_FRACTION)))].sort((a, b) => a - b);
-  const steps: CalibrationStep[] = [];
-  let sustained: number | null = null;
-  for (const qps of ladder) {
-    const r = await runPhase(ctx, harness, { round: 0, phase: 'calibrate', qps, seconds }, `calibration ${qps} QPS`);
-    if (r.interrupted) return 'interrupted';
-    if (!r.ok) {
-      ctx.log(`calibration ${qps} QPS: failed (${r.reason}); stopping calibration`);
-      break;
-    }
-    const result = r.result;
-    if (result === undefined) break;
-    const slip = 1 - result.actualQps / qps;
-    steps.push({ qps, actualQps: result.actualQps, slip });
-    ctx.log(`calibration ${qps} QPS: actual ${result.actualQps.toFixed(1)} QPS, slip ${(slip * 100).toFixed(2)} %`);
-    if (slip >= CALIBRATION_MAX_SLIP) break;
-    sustained = qps;
-  }
-  return { mode: harness.mode, seconds, fraction: CALIBRATION_FRACTION, steps, sustainedQps: sustained };
-}
-
-interface PhaseContext {
-  readonly client: KubeClient;
-  readonly runId: string;
-  readonly pollMs: number;
-  readonly sampleMs: number;
-  readonly report: PreflightReport;
-  readonly options: RunBenchmarkOptions;
-  readonly log: (msg: string) => void;
-  /** More than one rate: Job names carry the rate. */
-  readonly sweep: boolean;
-}
-
-interface PhaseSpec {
-  readonly round: number;
-  readonly phase: BenchPhase;
-  readonly qps: number;
-  readonly seconds: number;
-}
-
-type PhaseResult = ({ ok: true; text: string; result?: { actualQps: number } } | { ok: false; reason: string }) & { resources?: ProxyResourceSamples; interrupted?: boolean };
-
-function jobNameOf(runId: string, harness: ModeHarness, s: PhaseSpec, sweep: boolean): string {
-  if (s.phase === 'calibrate') return `${runId}-cal-${s.qps}`;
-  return `${runId}${sweep ? `-q${s.qps}` : ''}-r${s.round}-${harness.mode}-${s.phase}`;
-}
-
-/** Runs one Job (calibration, warm-up or measure) and returns its result; never throws. */
-async function runPhase(ctx: PhaseContext, harness: ModeHarness, s: PhaseSpec, prefix: string): Promise<PhaseResult> {
-  const jobName = jobNameOf(ctx.runId, harness, s, ctx.sweep);
-  const timeoutMs = (ctx.options.jobTimeoutSeconds ?? s.seconds + JOB_TIMEOUT_MARGIN_SECONDS) * 1000;
-  let sampler: ProxySampler | undefined;
-  let created = false;
-  const phaseStart = Date.now();
-  let result: PhaseResult;
-  try {
-    const manifest = instantiateJob(harness, { jobName, runId: ctx.runId, round: s.round, phase: s.phase, duration: `${s.seconds}s`, qps: s.qps });
-    ctx.log(`${prefix} ${s.phase}: creating Job ${harness.namespace}/${jobName} (${s.seconds}s of load at ${s.qps} QPS)`);
-    const outcome = await runJobToEnd(ctx.client, {
-      namespace: harness.namespace,
-      manifest,
-      timeoutMs,
-      pollIntervalMs: ctx.pollMs,
-      signal: ctx.options.signal,
-      onCreated: () => {
-        created = true;
-        if (s.phase === 'measure' && harness.mode !== BenchmarkMode.BASELINE) {
-          sampler = startProxySampler(ctx.client, () => proxyTargets(ctx, harness, jobName), ctx.sampleMs);
-        }
-      },
-    });
-    if (outcome.kind === 'interrupted') {
-      result = { ok: false, reason: outcome.reason, interrupted: true };
-    } else if (outcome.kind !== 'succeeded') {
-      result = { ok: false, reason: outcome.reason };
-    } else {
-      const text = extractMarkedResult(outcome.log);
-      if (text === undefined) {
-        result = { ok: false, reason: `the log of ${harness.namespace}/${outcome.pod.name} has no result markers` };
-      } else if (s.phase === 'calibrate') {
-        // the same parser as compare; the result is not stored, only its rate
-        try {
-          const r = validateResultText(text, `calibration ${s.qps} QPS`, s.qps);
-          result = { ok: true, text, result: { actualQps: r.actualQps } };
-        } catch (e: unknown) {
-          result = { ok: false, reason: e instanceof Error ? e.message : String(e) };
-        }
-      } else {
-        result = { ok: true, text };
-      }
-    }
-  } catch (e: unknown) {
-    result = { ok: false, reason: e instanceof Error ? e.message : String(e) };
-  }
-  if (sampler !== undefined) {
-    const { samples, errors } = await sampler.stop();
-    if (errors.length > 0) ctx.log(`${prefix} ${s.phase}: warning: ${errors.length} proxy sampling error(s), first: ${errors[0]}`);
-    result.resources = { mode: harness.mode, round: s.round, samples };
-  } else if (s.phase === 'measure' && created) {
-    result.resources = { mode: harness.mode, round: s.round, samples: [] };
-  }
-  if (result.interrupted) result.resources = undefined;
-  ctx.log(`${prefix} ${s.phase}: ${result.interrupted ? 'interrupted' : result.ok ? 'done' : 'failed'} after ${((Date.now() - phaseStart) / 1000).toFixed(1)}s`);
-  if (created && (!ctx.options.keepJobs || result.interrupted)) {
-    try {
-      await ctx.client.deleteJob(harness.namespace, jobName);
-      if (result.interrupted) ctx.log(`${prefix} ${s.phase}: deleted the running Job ${harness.namespace}/${jobName}`);
-    } catch (e: unknown) {
-      ctx.log(`${prefix} ${s.phase}: warning: cannot delete Job ${jobName}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  } else if (created) {
-    ctx.log(`${prefix} ${s.phase}: keeping Job ${harness.namespace}/${jobName}`);
-  }
-  return result;
-}
-
-/**
- * Containers to sample for a mode: sidecar → `istio-proxy` of the server pods and of the load
- * pod; ambient → every container of the ztunnel pods on the server and load nodes. Without a
- * Job (idle baseline) only the server side is sampled.
- */
-async function proxyTargets(ctx: PhaseContext, harness: ModeHarness, jobName: string | undefined): Promise<SampleTarget[]> {
-  const servers = ctx.report.serverPods.get(harness.mode) ?? [];
-  const loadPods = jobName === undefined ? [] : (await ctx.client.listPods(harness.namespace, `${JOB_NAME_LABEL}=${jobName}`)).filter((p) => p.nodeName !== undefined);
-  if (harness.mode === BenchmarkMode.SIDECAR) {
-    return [...servers, ...loadPods]
-      .filter((p) => p.nodeName !== undefined && hasIstioProxy(p))
-      .map((p) => ({ node: p.nodeName ?? '', namespace: p.namespace, pod: p.name, container: 'istio-proxy' }));
-  }
-  const nodes = new Set([...servers, ...loadPods].flatMap((p) => (p.nodeName ? [p.nodeName] : [])));
-  const ztunnels = await ctx.client.listPods(ISTIO_SYSTEM_NAMESPACE, ZTUNNEL_SELECTOR);
-  return ztunnels.filter((z) => z.nodeName !== undefined && nodes.has(z.nodeName)).map((z) => ({ node: z.nodeName ?? '', namespace: z.namespace, pod: z.name }));
 }
 
 function parseNumberArg(integer: boolean, allowZero = false) {
