@@ -32,7 +32,11 @@ let tmp: string;
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-bench-corpus-'));
 });
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  const locked = roundDir(path.join(tmp, 'unreadable-round-directory'), 2);
+  if (fs.existsSync(locked)) fs.chmodSync(locked, 0o755); // let the cleanup in
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 type Json = Record<string, unknown>;
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -171,6 +175,30 @@ const CASES: Case[] = [
     message: (n) => `mesh-bench: '${roundDir(d(n), 4)}': round 4 is not in the run's plan (1, 2, 3, from metadata.json)`,
   },
   {
+    name: 'metadata-as-a-fifo',
+    setup: (n) => ['compare', fixture(n, (dir) => {
+      fs.rmSync(metaFile(dir));
+      execFileSync('mkfifo', [metaFile(dir)]);
+    })],
+    code: 1,
+    message: (n) => `mesh-bench: '${metaFile(d(n))}' is a FIFO; expected run metadata (format 2) (only regular files are read)`,
+  },
+  {
+    name: 'rate-directory-in-exponent-notation',
+    setup: (n) => ['compare', fixture(n, (dir) => fs.renameSync(path.join(dir, 'rates', '1000'), path.join(dir, 'rates', '1e3')))],
+    code: 1,
+    message: (n) => `mesh-bench: '${path.join(d(n), 'rates', '1e3')}': rate directory name must be a canonical decimal integer (no sign, no leading zero), got '1e3'`,
+  },
+  {
+    name: 'idle-samples-of-an-unplanned-mode',
+    setup: (n) => ['compare', fixture(n, (dir) => {
+      fs.mkdirSync(path.join(dir, 'idle'));
+      fs.writeFileSync(path.join(dir, 'idle', 'ambient.resources.json'), JSON.stringify({ mode: 'ambient', round: 0, samples: [] }));
+    })],
+    code: 1,
+    message: (n) => `mesh-bench: '${path.join(d(n), 'idle', 'ambient.resources.json')}' is not part of a results directory (format 2); expected <mode>.resources.json with mode one of baseline, sidecar`,
+  },
+  {
     name: 'rate-not-in-the-plan',
     setup: (n) => ['compare', fixture(n, (dir) => fs.mkdirSync(path.join(dir, 'rates', '500')))],
     code: 1,
@@ -227,6 +255,13 @@ const CASES: Case[] = [
     setup: (n) => ['compare', fixture(n, (dir) => fs.chmodSync(resultFile(dir, 1, SIDECAR), 0o000))],
     code: 1,
     message: (n) => `mesh-bench: cannot read '${r1(n)}': permission denied; expected ${EXPECTED_RESULT}`,
+  },
+  {
+    name: 'unreadable-round-directory',
+    skip: isRoot,
+    setup: (n) => ['compare', fixture(n, (dir) => fs.chmodSync(roundDir(dir, 2), 0o000))],
+    code: 1,
+    message: (n) => `mesh-bench: cannot read round directory '${roundDir(d(n), 2)}': permission denied`,
   },
   {
     name: 'negative-bucket-count',
