@@ -152,7 +152,12 @@ function listFiles(dir: string, root: string, what: string): string[] {
 }
 
 function readLocalChart(root: string, stackDir: string, chartPath: string, what: string): LocalChart {
-  const dir = inside(root, path.relative(root, path.resolve(stackDir, chartPath)), what);
+  const lexical = path.resolve(stackDir, chartPath);
+  if (lexical !== root && !lexical.startsWith(root + path.sep)) throw fail(what, `'${chartPath}' points outside the synth output`);
+  // cdktf writes no assets when synth had error annotations (CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS):
+  // the chart is then reported as missing, not a reason to refuse the whole output.
+  if (!fs.existsSync(lexical)) return { path: chartPath, objects: [], unrendered: [], missing: true };
+  const dir = inside(root, path.relative(root, lexical), what);
   if (!fs.statSync(dir).isDirectory()) throw fail(what, `chart '${chartPath}' is not a directory`);
   const templates = path.join(dir, 'templates');
   const objects: KubeObject[] = [];

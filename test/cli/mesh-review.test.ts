@@ -131,6 +131,18 @@ describe('synth output reader: untrusted input', () => {
     expect(r.err).toMatch(/synthesizedStackPath: '\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd' (points outside the synth output|does not exist in the synth output)/);
   });
 
+  test('a helm_release chart path out of the output is refused, existing or not', async () => {
+    for (const chart of ['../../../../../../etc', '../../../../../../no-such-dir']) {
+      const dir = tampered((d) => {
+        const text = fs.readFileSync(stackJson(d), 'utf8');
+        fs.writeFileSync(stackJson(d), text.replace(/"chart": "assets\/[^"]+"/, `"chart": "${chart}"`));
+      });
+      const r = await run(good, dir);
+      expect(r.code).toBe(EXIT_USAGE);
+      expect(r.err).toContain(`'${chart}' points outside the synth output`);
+    }
+  });
+
   test('a chart whose template is a symlink out of the output is refused', async () => {
     const dir = tampered((d) => {
       const t = path.join(chartDir(d), 'templates');
@@ -150,7 +162,7 @@ describe('synth output reader: untrusted input', () => {
       const t = path.join(chartDir(d), 'templates');
       fs.writeFileSync(path.join(t, fs.readdirSync(t)[0]), 'a: [1, 2\n');
     });
-    expect((await run(good, badYaml)).err).toMatch(/templates\/peerauthentication-istio-system-default\.yaml: is not valid YAML/);
+    expect((await run(good, badYaml)).err).toMatch(/templates\/peerauthentication[^:]*default\.yaml: is not valid YAML/);
   });
 
   test('deeply nested JSON is refused before the analysis walks it', async () => {

@@ -61,6 +61,8 @@ export interface StackDiff {
   readonly objects: readonly ObjectChange[];
   readonly tags: readonly TagMove[];
   readonly terraform: readonly TfChange[];
+  /** What the review could not compare, and why. */
+  readonly notes: readonly string[];
   readonly base: MeshState;
   readonly head: MeshState;
   readonly baseStack: SynthStack;
@@ -193,24 +195,35 @@ function annotationsEqual(a: SynthStack, b: SynthStack): boolean {
   return key(a) === key(b);
 }
 
+/**
+ * Drops, from both sides, the generated charts that one side lacks (no assets after synth errors),
+ * so their objects are neither "removed" nor "added"; each becomes a note.
+ */
+function withoutMissingCharts(base: SynthStack, head: SynthStack): { base: SynthStack; head: SynthStack; notes: string[] } {
+  const missing = new Set([...Object.entries(base.charts), ...Object.entries(head.charts)].filter(([, c]) => c.missing).map(([a]) => a));
+  if (missing.size === 0) return { base, head, notes: [] };
+  const keep = (s: SynthStack): SynthStack => ({ ...s, charts: Object.fromEntries(Object.entries(s.charts).filter(([a]) => !missing.has(a))) });
+  const notes = [...missing].sort().map((a) => `The generated chart of ${a} is not in the ${head.charts[a]?.missing ? 'head' : 'base'} synth output (cdktf writes no assets after synth errors); its objects were not compared.`);
+  return { base: keep(base), head: keep(head), notes };
+}
+
 /** Diffs every stack present in either output, sorted by name. */
 export function diffOutputs(base: SynthOutput, head: SynthOutput): StackDiff[] {
   const names = [...new Set([...base.stacks.map((s) => s.name), ...head.stacks.map((s) => s.name)])].sort();
   return names.map((name) => {
     const b = base.stacks.find((s) => s.name === name);
     const h = head.stacks.find((s) => s.name === name);
-    const bs = b ?? { ...EMPTY, name };
-    const hs = h ?? { ...EMPTY, name };
+    const { base: bs, head: hs, notes } = withoutMissingCharts(b ?? { ...EMPTY, name }, h ?? { ...EMPTY, name });
     const bm = meshState(bs);
     const hm = meshState(hs);
     const terraform = diffTerraform(bs, hs);
     const releases = diffReleases(bs, hs);
     const objects = diffObjects(bm, hm);
     const tags = diffTags(bm, hm);
-    const changed = terraform.length + releases.length + objects.length + tags.length > 0 || !annotationsEqual(bs, hs);
+    const changed = terraform.length + releases.length + objects.length + tags.length + notes.length > 0 || !annotationsEqual(bs, hs);
     return {
       stack: name, file: (h ?? b)!.file, status: !b ? 'added' : !h ? 'removed' : changed ? 'changed' : 'unchanged',
-      releases, objects, tags, terraform, base: bm, head: hm, baseStack: bs, headStack: hs,
+      releases, objects, tags, terraform, notes, base: bm, head: hm, baseStack: bs, headStack: hs,
     };
   });
 }

@@ -20,6 +20,8 @@ export interface LocalChart {
   readonly objects: readonly KubeObject[];
   /** Template files that hold Helm template actions (`{{`), which the review cannot render. */
   readonly unrendered: readonly string[];
+  /** True when the directory is not in the output (cdktf skips assets after synth errors). */
+  readonly missing?: boolean;
 }
 
 /** Severity of a synth annotation, from cdktf's `@cdktf/info|warn|error`. */

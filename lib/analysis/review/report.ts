@@ -68,6 +68,9 @@ function stackMarkdown(s: StackReport): string[] {
     for (const r of s.risks) out.push(`| ${ICON[r.level]} | ${r.rule.id} ${r.rule.name} | ${mdCode(r.subject)} | ${mdText(r.why)} | ${mdText(r.fix)} |`);
     out.push('');
   }
+  if (d.notes.length > 0) {
+    out.push('#### Not compared', '', ...d.notes.map((n) => `- ${mdText(n)}`), '');
+  }
   if (d.releases.length > 0) {
     out.push('#### Helm releases', '');
     for (const r of d.releases) {
@@ -123,7 +126,7 @@ export function renderJson(report: ReviewReport): string {
   return `${JSON.stringify({
     format: JSON_FORMAT,
     stacks: report.stacks.map(({ diff: d, risks }) => ({
-      stack: d.stack, file: d.file, status: d.status, releases: d.releases, tags: d.tags, objects: d.objects, terraform: d.terraform,
+      stack: d.stack, file: d.file, status: d.status, notes: d.notes, releases: d.releases, tags: d.tags, objects: d.objects, terraform: d.terraform,
       risks: risks.map((r) => ({ id: r.rule.id, rule: r.rule.name, level: r.level, subject: r.subject, why: r.why, fix: r.fix })),
     })),
   }, null, 2)}\n`;

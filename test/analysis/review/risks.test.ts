@@ -274,6 +274,9 @@ describe('MR008 a synth error or a new warning', () => {
         if (side === 'head') Annotations.of(m).addError('CIM-0007 example precheck error');
       });
       expect(risksOf(report, 'precheck-finding')).toEqual([expect.objectContaining({ level: 'high' })]);
+      // cdktf wrote no chart assets for head: its objects are not compared (not reported as removed).
+      expect(report.risks.map((r) => r.rule.id)).toEqual(['MR008']);
+      expect(report.stacks[0].diff.notes).toEqual([expect.stringMatching(/^The generated chart of helm_release\.Mesh_MeshConfig_Release_\w+ is not in the head synth output/)]);
     } finally {
       delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
     }
