@@ -1,23 +1,27 @@
 /**
  * `mesh-review <base cdktf.out> <head cdktf.out>`: the pull-request report of a mesh change.
  * Reads both synth outputs (lib/cli/synth-output-reader.ts), diffs and judges them
- * (lib/analysis/review/), prints Markdown, JSON or SARIF on stdout.
+ * (lib/analysis/review/), prints Markdown, JSON or SARIF on stdout; runs through the shared
+ * `runMain` (lib/cli/main.ts).
  *
  * Exit codes: 0 = report printed and no finding at or above `--fail-on`; 1 = a finding at or above
- * `--fail-on`; 2 = bad usage or unreadable input (message on stderr).
+ * `--fail-on` (an internal error also exits 1, with a one-line bug report on stderr); 2 = bad usage
+ * or an argument that is not a readable synth output (message on stderr).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ReviewReport, failsAt, renderJson, renderMarkdown, renderSarif, reviewOutputs } from '../analysis/review/report';
 import { RISK_LEVELS, RiskLevel } from '../analysis/review/risks';
-import { IstioMeshValidationError } from '../private/errors';
+import { EXIT_CODES } from '../private/cli-errors';
 import { CliIo, processIo } from './io';
+import { runMain } from './main';
 import { readSynthOutput } from './synth-output-reader';
 
-export const EXIT_OK = 0;
+export const EXIT_OK = EXIT_CODES.OK;
+/** A finding at or above `--fail-on`: what a CI gate reads as "do not merge". */
 export const EXIT_GATE_FAILED = 1;
-export const EXIT_USAGE = 2;
+export const EXIT_USAGE = EXIT_CODES.USAGE;
 
 export type ReviewFormat = 'md' | 'json' | 'sarif';
 const FORMATS: readonly ReviewFormat[] = ['md', 'json', 'sarif'];
@@ -45,38 +49,26 @@ function choice<T extends string>(allowed: readonly T[], flag: string): (v: stri
   };
 }
 
-/** Runs the CLI on `argv` (`process.argv` form). Returns the exit code; never exits the process. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  let code = EXIT_OK;
-  const program = new Command('mesh-review')
+/** The `mesh-review` program (fresh per call: no shared state). */
+export function buildReviewProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  return new Command('mesh-review')
     .description('Review a mesh change: diff two synth outputs (cdktf.out) and flag risky upgrades')
     .argument('<base>', 'synth output of the base branch (directory with manifest.json)')
     .argument('<head>', 'synth output of the head branch')
     .addOption(new Option('--format <format>', 'md | json | sarif').default('md').argParser(choice(FORMATS, '--format')))
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level (low | medium | high)').argParser(choice(RISK_LEVELS, '--fail-on')))
     .addHelpText('after', '\nExit codes: 0 no finding at or above --fail-on; 1 a finding at or above it; 2 bad usage or unreadable input.')
-    .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .action((base: string, head: string, opts: { format: ReviewFormat; failOn?: RiskLevel }) => {
       const report = reviewOutputs(readSynthOutput(base), readSynthOutput(head));
       io.stdout(renderReport(report, opts.format));
       if (opts.failOn && failsAt(report, opts.failOn)) {
         io.stderr(`mesh-review: findings at or above '${opts.failOn}' (--fail-on ${opts.failOn})\n`);
-        code = EXIT_GATE_FAILED;
+        setExitCode(EXIT_GATE_FAILED);
       }
     });
-  try {
-    await program.parseAsync([...argv], { from: 'node' });
-    return code;
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    if (e instanceof IstioMeshValidationError) {
-      io.stderr(`mesh-review: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    // A bug, not the user's input: one line, no stack trace (exit 2 still fails a CI gate).
-    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    io.stderr(`mesh-review: unexpected error: ${msg.replace(/\s+/g, ' ')}; this is a bug, please report it with both synth outputs\n`);
-    return EXIT_USAGE;
-  }
+}
+
+/** Runs the CLI on `argv` (`process.argv` form). Returns the exit code; never exits the process. */
+export function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  return runMain('mesh-review', buildReviewProgram, argv, io);
 }

@@ -2,14 +2,14 @@
  * The one reader of a synth output (`cdktf.out`) for `mesh-review`: manifest.json, each stack's
  * cdk.tf.json and the generated charts its `helm_release`s point at. The directory may come from an
  * untrusted pull request, so every path must stay inside it (no `..`, no symlinks out), every file
- * and count is bounded, YAML aliases are capped, and anything malformed fails with the library's
- * validation error naming the file, never with a stack trace or a partial report.
+ * and count is bounded, YAML aliases and nesting are capped, and anything malformed fails with a
+ * UsageError (exit 2) naming the file, never with a stack trace or a partial report.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { AnnotationLevel, KubeObject, LocalChart, SynthAnnotation, SynthOutput, SynthStack, TfResource } from '../analysis/review/model';
-import { IstioMeshValidationError } from '../private/errors';
+import { UsageError } from '../private/cli-errors';
 
 /** Limits on what one synth output may hold. */
 export const SYNTH_READ_LIMITS = {
@@ -30,8 +30,9 @@ const LEVELS: Readonly<Record<string, AnnotationLevel>> = {
   '@cdktf/info': 'info', '@cdktf/warn': 'warning', '@cdktf/error': 'error',
 };
 
-function fail(where: string, why: string): IstioMeshValidationError {
-  return new IstioMeshValidationError(where, `${where}: ${why}`);
+/** The argument is not a readable synth output: a usage error (exit 2), naming the file. */
+function fail(where: string, why: string): UsageError {
+  return new UsageError(where, `${where}: ${why}`);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
