@@ -20,3 +20,6 @@ export * from './istio/resources';
 export { IstioMeshValidationError } from './private/errors';
 export type { HelmValues } from './private/helm-values';
 export * from './eks/variables';
+export * from './istio/canary-phase';
+export * from './istio/istio-canary-revision';
+export * from './istio/revision-tags';

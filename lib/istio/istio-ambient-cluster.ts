@@ -1,4 +1,4 @@
-import { Annotations, Fn, ITerraformDependable, TerraformProvider } from 'cdktf';
+import { Annotations, Fn, ITerraformDependable, TerraformProvider, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
@@ -11,7 +11,7 @@ import { EksCluster, EksClusterOptions } from '../eks/eks-cluster';
 import { ExistingEksCluster } from '../eks/existing-eks-cluster';
 import { invalid } from '../private/errors';
 import { HelmValues, checkEscapeValues, mergeValues } from '../private/helm-values';
-import { AMBIENT_INSTALL_ORDER, IstioChart, istioChartValues } from '../private/istio-chart-values';
+import { AMBIENT_INSTALL_ORDER, IstioChart, IstioValuesInput, istioChartValues } from '../private/istio-chart-values';
 import { isConcrete, validateClusterName, validateIntRange, validateNamespaceName, validateRegion } from '../private/validate';
 import { IstioResourceChart } from './istio-resource-chart';
 import { IstioResource, MtlsMode, peerAuthentication } from './resources';
@@ -104,6 +104,9 @@ export class IstioAmbientCluster extends Construct {
   public readonly ambientNamespaceNames: readonly string[];
   /** Synth-time warnings (also reported through Annotations). */
   public readonly warnings: string[];
+  /** The image registry override (`imageHub`), if any; canary revisions use it too. */
+  public readonly imageHub?: string;
+  private readonly escapeValues: Readonly<Record<IstioChart, HelmValues | undefined>>;
 
   constructor(scope: Construct, id: string, props: IstioAmbientClusterProps) {
     super(scope, id);
@@ -153,15 +156,17 @@ export class IstioAmbientCluster extends Construct {
     this.kubernetesVersion = k8s ?? this.cluster.kubernetesVersion;
 
     const releases = new Construct(this, 'Releases');
+    this.imageHub = props.imageHub;
     const escape: Record<IstioChart, HelmValues | undefined> = {
       [IstioChart.BASE]: props.baseValues, [IstioChart.CNI]: props.cniValues,
       [IstioChart.ISTIOD]: props.istiodValues, [IstioChart.ZTUNNEL]: props.ztunnelValues,
     };
+    this.escapeValues = escape;
     const made: Partial<Record<IstioChart, Release>> = {};
     let previous: ITerraformDependable[] = this.cluster.readyDependables;
     const versionGuard = this.kubernetesVersionPrecondition(allowUnsupported);
     for (const chart of AMBIENT_INSTALL_ORDER) {
-      const values = mergeValues(istioChartValues(chart, { imageHub: props.imageHub }), escape[chart]);
+      const values = this.chartValues(chart, {});
       const release = new Release(releases, pascal(chart), {
         provider: props.helmProvider,
         name: RELEASE_NAMES[chart],
@@ -211,6 +216,36 @@ export class IstioAmbientCluster extends Construct {
     }));
 
     for (const w of this.warnings) Annotations.of(this).addWarning(w);
+  }
+
+  /**
+   * The values the mesh gives `chart`: the library's values (with `input`, e.g. a revision), then
+   * `extra`, then the user's escape-hatch values for that chart, last. Canary revisions use it so a
+   * new istiod gets the same profile and mesh settings as the mesh's own.
+   */
+  public chartValues(chart: IstioChart, input: IstioValuesInput, extra?: HelmValues): HelmValues {
+    return mergeValues(mergeValues(istioChartValues(chart, { imageHub: this.imageHub, ...input }), extra), this.escapeValues[chart]);
+  }
+
+  /**
+   * @internal Used by IstioCanaryRevision, which takes over the versions of the mesh's base, cni and
+   * ztunnel releases during an upgrade: re-pins one release (same Terraform address, so an in-place
+   * `helm upgrade`) to `version` with the mesh's values for it, ordered after `after`.
+   */
+  public _repin(chart: IstioChart, version: string, input: IstioValuesInput, extra: HelmValues | undefined, after: ITerraformDependable[]): void {
+    const target = { [IstioChart.BASE]: this.base, [IstioChart.CNI]: this.cni, [IstioChart.ZTUNNEL]: this.ztunnel, [IstioChart.ISTIOD]: undefined }[chart];
+    if (!target) throw new Error(`_repin: ${chart} is not re-pinnable`);
+    target.version = version;
+    target.values = [stringify(this.chartValues(chart, input, extra))];
+    if (after.length > 0) target.dependsOn = after.map((d) => dependable(d));
+  }
+
+  /**
+   * @internal Used by IstioCanaryRevision once the unrevisioned istiod is retired: removes its
+   * release from the tree (Terraform uninstalls it). `istiod` then refers to a detached construct.
+   */
+  public _removeUnrevisionedIstiod(): void {
+    this.node.findChild('Releases').node.tryRemoveChild(pascal(IstioChart.ISTIOD));
   }
 
   /**

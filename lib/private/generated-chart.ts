@@ -3,27 +3,29 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { IstioResource } from '../istio/resources';
+import { KubernetesObject } from '../istio/resources';
 import { invalid } from './errors';
 
 /** Files of a generated chart: relative path → content. */
 export type ChartFiles = Record<string, string>;
 
-function templateFileName(r: IstioResource): string {
-  return `templates/${r.kind.toLowerCase()}-${r.metadata.namespace}-${r.metadata.name}.yaml`;
+/** `_cluster` marks cluster-scoped objects: '_' cannot occur in a namespace name, so file names never collide. */
+function templateFileName(r: KubernetesObject): string {
+  return `templates/${r.kind.toLowerCase()}-${r.metadata.namespace ?? '_cluster'}-${r.metadata.name}.yaml`;
 }
 
 /**
- * Renders resources into the files of a Helm chart (apiVersion v2). Templates are plain YAML; any
- * `{{` in a value would be read by Helm as a template action, so it is rejected.
+ * Renders objects (Istio resources, or Kubernetes objects such as a revision tag's webhook and
+ * Service) into the files of a Helm chart (apiVersion v2). Templates are plain YAML; any `{{` in a
+ * value would be read by Helm as a template action, so it is rejected.
  */
-export function renderChart(name: string, description: string, resources: readonly IstioResource[]): ChartFiles {
+export function renderChart(name: string, description: string, resources: readonly KubernetesObject[]): ChartFiles {
   const files: ChartFiles = {
     'Chart.yaml': stringify({ apiVersion: 'v2', name, description, type: 'application', version: '1.0.0' }),
   };
   for (const r of resources) {
     const file = templateFileName(r);
-    if (files[file] !== undefined) throw invalid('resources', 'must not contain two resources with the same kind, namespace and name', `${r.kind} ${r.metadata.namespace}/${r.metadata.name}`);
+    if (files[file] !== undefined) throw invalid('resources', 'must not contain two resources with the same kind, namespace and name', `${r.kind} ${r.metadata.namespace ?? '(cluster)'}/${r.metadata.name}`);
     const text = stringify(r, { lineWidth: 0 });
     if (text.includes('{{')) throw invalid('resources', "must not contain '{{' (Helm would parse it as a template)", `${r.kind} ${r.metadata.name}`);
     files[file] = text;
