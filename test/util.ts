@@ -63,3 +63,24 @@ export function sharedIstioDir(minor: string): string | undefined {
   console.warn(`SKIPPED conformance tests for Istio ${minor}: ${dir} not found (clone with ../shared beside the repo, or set ISTIO_SHARED_DIR)`);
   return undefined;
 }
+
+/** Every warning annotation in a construct tree (what `cdktf synth` prints as warnings). */
+export function warningsIn(scope: import('constructs').IConstruct): string[] {
+  return scope.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
+}
+
+/**
+ * An IstioAmbientCluster on an existing cluster (no AWS resources besides lookups), with `props` on
+ * top. The one place tests of the version engine spell the cluster props.
+ */
+export function existingClusterMesh(
+  stack: TerraformStack,
+  props: Partial<import('../lib/istio/istio-ambient-cluster').IstioAmbientClusterProps> = {},
+  id = 'Mesh',
+): import('../lib/istio/istio-ambient-cluster').IstioAmbientCluster {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { IstioAmbientCluster } = require('../lib/istio/istio-ambient-cluster') as typeof import('../lib/istio/istio-ambient-cluster');
+  return new IstioAmbientCluster(stack, id, {
+    clusterName: 'mesh', region: 'eu-west-1', existingCluster: true, allowUnsupportedKubernetesVersion: true, ...props,
+  });
+}

@@ -4,15 +4,16 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { Namespace } from '@cdktf/provider-kubernetes/lib/namespace';
 import { stringify } from 'yaml';
-import { ALLOW_UNSUPPORTED_K8S_PROP, SUPPORT_DATE_CONTEXT, checkKubernetesVersion, isoDay } from '../catalog/compatibility';
+import { ALLOW_UNSUPPORTED_K8S_PROP, SUPPORT_DATE_CONTEXT, checkKubernetesVersion, defaultKubernetesVersion, istioEndOfLifeWarning, isoDay } from '../catalog/compatibility';
 import { ISTIO_CHART_REPOSITORY, IstioVersion } from '../catalog/istio-versions';
 import { IEksClusterRef } from '../eks/cluster-ref';
 import { EksCluster, EksClusterOptions } from '../eks/eks-cluster';
 import { ExistingEksCluster } from '../eks/existing-eks-cluster';
 import { invalid } from '../private/errors';
 import { HelmValues, checkEscapeValues, mergeValues } from '../private/helm-values';
-import { AMBIENT_INSTALL_ORDER, IstioChart, IstioValuesInput, istioChartValues } from '../private/istio-chart-values';
-import { isConcrete, validateClusterName, validateIntRange, validateNamespaceName, validateRegion } from '../private/validate';
+import { IstioChart, IstioValuesOptions, ambientInstallOrder, istioChartValues } from '../private/istio-chart-values';
+import { newIstioChartRelease } from '../private/istio-release';
+import { isConcrete, validateChartRepository, validateClusterName, validateIntRange, validateNamespaceName, validateRegion } from '../private/validate';
 import { IstioResourceChart } from './istio-resource-chart';
 import { IstioResource, MtlsMode, peerAuthentication } from './resources';
 
@@ -29,7 +30,7 @@ export interface IstioAmbientClusterProps {
   readonly region: string;
   /** Restrict `region` to these codes (organisation policy). @default - any AWS region */
   readonly allowedRegions?: string[];
-  /** The Istio release; every chart is pinned to it. @default IstioVersion.LATEST (1.22.8) */
+  /** The Istio release; every chart is pinned to it. @default IstioVersion.DEFAULT (1.22.8) */
   readonly istioVersion?: IstioVersion;
   /**
    * The cluster to install into, created or looked up by a sibling construct ({@link EksCluster},
@@ -61,8 +62,18 @@ export interface IstioAmbientClusterProps {
   readonly mtlsMode?: MtlsMode;
   /** More Istio resources for the generated mesh chart (installed after ztunnel). @default - none */
   readonly meshResources?: IstioResource[];
-  /** Image registry for all Istio images (`global.hub`), e.g. a mirror in restricted partitions. @default - the charts' release hub */
+  /**
+   * Image registry for all Istio images (`global.hub`, ztunnel `hub`): a mirror in restricted partitions, or a
+   * pull-through cache against Docker Hub rate limits (e.g. ECR's `<account>.dkr.ecr.<region>.amazonaws.com/docker-hub/istio`).
+   * @default - the charts' release hub (`docker.io/istio`); for 1.30, whose charts default to the retired `registry.istio.io/release`, `docker.io/istio`
+   */
   readonly imageHub?: string;
+  /**
+   * Where the Istio charts come from: a Helm repository (`https://…`) or an OCI registry (`oci://…`),
+   * e.g. `oci://ghcr.io/istio/release/charts` or a private mirror holding the same chart names and versions.
+   * @default 'https://blob.istio.io/istio-release/charts'
+   */
+  readonly chartRepository?: string;
   /** Helm timeout per release. @default 600 */
   readonly helmTimeoutSeconds?: number;
   /** Helm provider for the releases. @default - the stack's default Helm provider */
@@ -89,6 +100,8 @@ export interface IstioAmbientClusterProps {
 export class IstioAmbientCluster extends Construct {
   public readonly istioVersion: IstioVersion;
   public readonly mtlsMode: MtlsMode;
+  /** The repository every Istio chart is pulled from. */
+  public readonly chartRepository: string;
   public readonly cluster: IEksClusterRef;
   /** The Kubernetes version the construct was told or chose (a token for a looked-up cluster without `kubernetesVersion`). */
   public readonly kubernetesVersion: string;
@@ -104,14 +117,15 @@ export class IstioAmbientCluster extends Construct {
   public readonly ambientNamespaceNames: readonly string[];
   /** Synth-time warnings (also reported through Annotations). */
   public readonly warnings: string[];
-  /** The image registry override (`imageHub`), if any; canary revisions use it too. */
-  public readonly imageHub?: string;
   private readonly escapeValues: Readonly<Record<IstioChart, HelmValues | undefined>>;
+  private readonly valuesOptions: IstioValuesOptions;
+  private readonly helmTimeoutSeconds: number;
+  private readonly helmProvider?: TerraformProvider;
 
   constructor(scope: Construct, id: string, props: IstioAmbientClusterProps) {
     super(scope, id);
     // ---- validation, before any child exists
-    this.istioVersion = props.istioVersion ?? IstioVersion.LATEST;
+    this.istioVersion = props.istioVersion ?? IstioVersion.DEFAULT;
     this.mtlsMode = props.mtlsMode ?? MtlsMode.STRICT;
     if (!Object.values(MtlsMode).includes(this.mtlsMode)) {
       throw invalid('mtlsMode', 'must be STRICT or PERMISSIVE (ambient ignores DISABLE: ztunnel always speaks mTLS)', this.mtlsMode);
@@ -127,25 +141,27 @@ export class IstioAmbientCluster extends Construct {
     const enrollNs = props.enrollExistingNamespaces ?? [];
     this.validateNamespaces(ambientNs, enrollNs);
     this.ambientNamespaceNames = [...ambientNs, ...enrollNs];
-    checkEscapeValues('baseValues', props.baseValues);
-    checkEscapeValues('cniValues', props.cniValues);
-    checkEscapeValues('istiodValues', props.istiodValues);
-    checkEscapeValues('ztunnelValues', props.ztunnelValues);
+    checkEscapeValues('baseValues', props.baseValues, IstioChart.BASE, this.istioVersion);
+    checkEscapeValues('cniValues', props.cniValues, IstioChart.CNI, this.istioVersion);
+    checkEscapeValues('istiodValues', props.istiodValues, IstioChart.ISTIOD, this.istioVersion);
+    checkEscapeValues('ztunnelValues', props.ztunnelValues, IstioChart.ZTUNNEL, this.istioVersion);
+    this.chartRepository = props.chartRepository ?? ISTIO_CHART_REPOSITORY;
+    validateChartRepository('chartRepository', this.chartRepository);
 
     const existing = props.cluster ? !props.cluster.isNew : props.existingCluster ?? false;
     const allowUnsupported = props.allowUnsupportedKubernetesVersion ?? false;
+    const asOf = isoDay(this.node.tryGetContext(SUPPORT_DATE_CONTEXT));
     const k8s = props.kubernetesVersion
-      ?? (props.cluster ? props.cluster.kubernetesVersion : existing ? undefined : this.istioVersion.info.kubernetesMax);
+      ?? (props.cluster ? props.cluster.kubernetesVersion : existing ? undefined : defaultKubernetesVersion(this.istioVersion, asOf));
     this.warnings = [];
     if (k8s !== undefined && isConcrete(k8s)) {
       this.warnings.push(...checkKubernetesVersion({
         prop: 'kubernetesVersion', kubernetesVersion: k8s, istioVersion: this.istioVersion, newCluster: !existing,
-        allowUnsupportedKubernetesVersion: allowUnsupported, asOf: isoDay(this.node.tryGetContext(SUPPORT_DATE_CONTEXT)),
+        allowUnsupportedKubernetesVersion: allowUnsupported, asOf,
       }));
     }
-    if (this.istioVersion.info.endOfLife <= isoDay(this.node.tryGetContext(SUPPORT_DATE_CONTEXT))) {
-      this.warnings.push(`Istio ${this.istioVersion.minor} reached end of life on ${this.istioVersion.info.endOfLife}; it receives no security fixes.`);
-    }
+    const eol = istioEndOfLifeWarning(this.istioVersion, asOf);
+    if (eol) this.warnings.push(eol);
 
     // ---- children
     this.cluster = props.cluster ?? (existing
@@ -156,32 +172,31 @@ export class IstioAmbientCluster extends Construct {
     this.kubernetesVersion = k8s ?? this.cluster.kubernetesVersion;
 
     const releases = new Construct(this, 'Releases');
-    this.imageHub = props.imageHub;
     const escape: Record<IstioChart, HelmValues | undefined> = {
       [IstioChart.BASE]: props.baseValues, [IstioChart.CNI]: props.cniValues,
       [IstioChart.ISTIOD]: props.istiodValues, [IstioChart.ZTUNNEL]: props.ztunnelValues,
     };
     this.escapeValues = escape;
+    this.valuesOptions = { imageHub: props.imageHub, istiodNamespace: ISTIO_SYSTEM_NAMESPACE, ztunnelReleaseName: RELEASE_NAMES[IstioChart.ZTUNNEL] };
+    this.helmTimeoutSeconds = timeout;
+    this.helmProvider = props.helmProvider;
     const made: Partial<Record<IstioChart, Release>> = {};
     let previous: ITerraformDependable[] = this.cluster.readyDependables;
     const versionGuard = this.kubernetesVersionPrecondition(allowUnsupported);
-    for (const chart of AMBIENT_INSTALL_ORDER) {
-      const values = this.chartValues(chart, {});
-      const release = new Release(releases, pascal(chart), {
-        provider: props.helmProvider,
-        name: RELEASE_NAMES[chart],
-        repository: ISTIO_CHART_REPOSITORY,
+    for (const chart of ambientInstallOrder(this.istioVersion)) {
+      const release = newIstioChartRelease(releases, pascal(chart), {
         chart,
-        version: this.istioVersion.version,
+        version: this.istioVersion,
+        releaseName: RELEASE_NAMES[chart],
         namespace: ISTIO_SYSTEM_NAMESPACE,
-        createNamespace: chart === IstioChart.BASE ? true : undefined,
-        skipCrds: chart === IstioChart.BASE ? true : undefined,
-        wait: true,
-        atomic: true,
-        cleanupOnFail: true,
-        timeout,
-        values: [stringify(values)],
-        dependsOn: previous.length > 0 ? previous : undefined,
+        repository: this.chartRepository,
+        values: this.valuesOptions,
+        escapeValues: escape[chart],
+        escapeProp: `${chart}Values`,
+        createNamespace: chart === IstioChart.BASE,
+        timeoutSeconds: timeout,
+        provider: props.helmProvider,
+        dependsOn: previous,
         lifecycle: chart === IstioChart.BASE && versionGuard ? { precondition: [versionGuard] } : undefined,
       });
       made[chart] = release;
@@ -219,24 +234,41 @@ export class IstioAmbientCluster extends Construct {
   }
 
   /**
-   * The values the mesh gives `chart`: the library's values (with `input`, e.g. a revision), then
-   * `extra`, then the user's escape-hatch values for that chart, last. Canary revisions use it so a
-   * new istiod gets the same profile and mesh settings as the mesh's own.
+   * @internal Used by IstioCanaryRevision: a revisioned istiod release with the mesh's profile, hub,
+   * repository, Helm policy and `istiodValues` (then `extraValues`), i.e. the same mesh settings as the
+   * mesh's own istiod. Fails when the escape values hold a key known to be wrong for that minor.
    */
-  public chartValues(chart: IstioChart, input: IstioValuesInput, extra?: HelmValues): HelmValues {
-    return mergeValues(mergeValues(istioChartValues(chart, { imageHub: this.imageHub, ...input }), extra), this.escapeValues[chart]);
+  public _revisionedIstiod(scope: Construct, id: string, o: {
+    version: IstioVersion; revision: string; extraValues?: HelmValues; dependsOn: ITerraformDependable[]; provider?: TerraformProvider;
+  }): Release {
+    return newIstioChartRelease(scope, id, {
+      chart: IstioChart.ISTIOD,
+      version: o.version,
+      releaseName: `istiod-${o.revision}`,
+      namespace: ISTIO_SYSTEM_NAMESPACE,
+      repository: this.chartRepository,
+      values: { ...this.valuesOptions, revision: o.revision },
+      escapeValues: this.escapeValues[IstioChart.ISTIOD] || o.extraValues ? mergeValues(this.escapeValues[IstioChart.ISTIOD] ?? {}, o.extraValues) : undefined,
+      escapeProp: 'istiodValues',
+      timeoutSeconds: this.helmTimeoutSeconds,
+      provider: o.provider ?? this.helmProvider,
+      dependsOn: o.dependsOn,
+    });
   }
 
   /**
    * @internal Used by IstioCanaryRevision, which takes over the versions of the mesh's base, cni and
    * ztunnel releases during an upgrade: re-pins one release (same Terraform address, so an in-place
-   * `helm upgrade`) to `version` with the mesh's values for it, ordered after `after`.
+   * `helm upgrade`) to `version` with the values the mesh gives that chart at that version, `extra`
+   * merged before the user's escape values, ordered after `after`.
    */
-  public _repin(chart: IstioChart, version: string, input: IstioValuesInput, extra: HelmValues | undefined, after: ITerraformDependable[]): void {
+  public _repin(chart: IstioChart, version: IstioVersion, options: IstioValuesOptions, extra: HelmValues | undefined, after: ITerraformDependable[]): void {
     const target = { [IstioChart.BASE]: this.base, [IstioChart.CNI]: this.cni, [IstioChart.ZTUNNEL]: this.ztunnel, [IstioChart.ISTIOD]: undefined }[chart];
     if (!target) throw new Error(`_repin: ${chart} is not re-pinnable`);
-    target.version = version;
-    target.values = [stringify(this.chartValues(chart, input, extra))];
+    checkEscapeValues(`${chart}Values`, this.escapeValues[chart], chart, version);
+    const values = mergeValues(mergeValues(istioChartValues(chart, version, { ...this.valuesOptions, ...options }), extra), this.escapeValues[chart]);
+    target.version = version.version;
+    target.values = [stringify(values)];
     if (after.length > 0) target.dependsOn = after.map((d) => dependable(d));
   }
 

@@ -2,10 +2,9 @@ import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
-import { stringify } from 'yaml';
-import { ISTIO_CHART_REPOSITORY, IstioVersion, compareMinor } from '../catalog/istio-versions';
+import { IstioVersion, compareMinor } from '../catalog/istio-versions';
 import { invalid } from '../private/errors';
-import { HelmValues, checkEscapeValues, mergeValues } from '../private/helm-values';
+import { HelmValues, checkEscapeValues } from '../private/helm-values';
 import { IstioChart } from '../private/istio-chart-values';
 import { isConcrete, validateIntRange, validateNamespaceName } from '../private/validate';
 import { CanaryPhase, CanaryStage, CanaryStep, resolveStages } from './canary-phase';
@@ -159,7 +158,7 @@ export class IstioCanaryRevision extends Construct {
     }
     const timeout = props.helmTimeoutSeconds ?? 600;
     validateIntRange('helmTimeoutSeconds', timeout, 60, 3600);
-    checkEscapeValues('istiodValues', props.istiodValues);
+    checkEscapeValues('istiodValues', props.istiodValues, IstioChart.ISTIOD, props.canaryVersion);
 
     const enrolled = mesh.ambientNamespaceNames;
     const stages = props.stages ?? [];
@@ -211,23 +210,12 @@ export class IstioCanaryRevision extends Construct {
 
     // 1. base (CRDs) at the canary version first; defaultRevision follows promotion.
     const defaultRevision = promoted ? canary.revision : legacy ? undefined : stable.revision;
-    mesh._repin(IstioChart.BASE, canary.version.version, {}, defaultRevision ? { defaultRevision } : undefined, mesh.cluster.readyDependables);
+    mesh._repin(IstioChart.BASE, canary.version, {}, defaultRevision ? { defaultRevision } : undefined, mesh.cluster.readyDependables);
 
     // 2. istiod releases, keyed by revision so a revision keeps its Terraform address across hops.
     const revisions = new Construct(this, 'Revisions');
-    const istiod = (side: Side): Release => new Release(revisions, `Istiod-${side.revision}`, {
-      provider: props.helmProvider,
-      name: `istiod-${side.revision}`,
-      repository: ISTIO_CHART_REPOSITORY,
-      chart: IstioChart.ISTIOD,
-      version: side.version.version,
-      namespace: ISTIO_SYSTEM_NAMESPACE,
-      wait: true,
-      atomic: true,
-      cleanupOnFail: true,
-      timeout,
-      values: [stringify(mergeValues(mesh.chartValues(IstioChart.ISTIOD, { revision: side.revision }), props.istiodValues))],
-      dependsOn: [mesh.base],
+    const istiod = (side: Side): Release => mesh._revisionedIstiod(revisions, `Istiod-${side.revision}`, {
+      version: side.version, revision: side.revision, extraValues: props.istiodValues, dependsOn: [mesh.base], provider: props.helmProvider,
     });
     if (!legacy || removed) mesh._removeUnrevisionedIstiod();
     this.stableIstiod = !legacy && !removed ? istiod(stable) : undefined;
@@ -237,8 +225,8 @@ export class IstioCanaryRevision extends Construct {
     // 3. data plane: in place, control plane first (cni then ztunnel, each after the istiod it talks to).
     const dpSide = dataPlaneOnCanary ? canary : stable;
     const dpIstiod = dataPlaneOnCanary ? this.canaryIstiod : stableRelease!;
-    mesh._repin(IstioChart.CNI, dpSide.version.version, {}, undefined, dataPlaneOnCanary ? [dpIstiod] : [mesh.base]);
-    mesh._repin(IstioChart.ZTUNNEL, dpSide.version.version, dpSide.revision ? { revision: dpSide.revision } : {}, undefined,
+    mesh._repin(IstioChart.CNI, dpSide.version, {}, undefined, dataPlaneOnCanary ? [dpIstiod] : [mesh.base]);
+    mesh._repin(IstioChart.ZTUNNEL, dpSide.version, dpSide.revision ? { revision: dpSide.revision } : {}, undefined,
       dataPlaneOnCanary ? [mesh.cni] : [dpIstiod]);
 
     // 4. tags: one generated chart and release per tag.

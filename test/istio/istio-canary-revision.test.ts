@@ -3,7 +3,7 @@ import { IstioVersion } from '../../lib/catalog/istio-versions';
 import { CanaryPhase, CanaryStage, resolveStages } from '../../lib/istio/canary-phase';
 import { IstioCanaryRevision } from '../../lib/istio/istio-canary-revision';
 import { IstioMeshValidationError } from '../../lib/private/errors';
-import { release, resourcesOf, synthJson, testStack } from '../util';
+import { release, resourcesOf, synthJson } from '../util';
 import { CanaryOptions, canaryStack, planDiff, synthCanary } from './canary-util';
 
 const V = (v: string) => IstioVersion.of(v);
