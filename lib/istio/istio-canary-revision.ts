@@ -62,6 +62,12 @@ export interface IstioCanaryRevisionProps {
    * @default - the stable version
    */
   readonly dataPlaneVersion?: IstioVersion;
+  /**
+   * How istio-cni and ztunnel roll when `dataPlaneVersion` changes. `ON_DELETE` needs charts of
+   * 1.26 or later (`updateStrategy` values); earlier charts always roll node by node.
+   * @default DataPlaneUpdate.ROLLING
+   */
+  readonly dataPlaneUpdate?: DataPlaneUpdate;
   /** Escape hatch: istiod values for the canary, merged after the mesh's `istiodValues`. @default - none */
   readonly istiodValues?: HelmValues;
   /** Helm timeout of the istiod releases. @default 600 */
@@ -70,6 +76,21 @@ export interface IstioCanaryRevisionProps {
   readonly helmProvider?: TerraformProvider;
   /** Kubernetes provider for the namespace labels. @default - the stack's default Kubernetes provider */
   readonly kubernetesProvider?: TerraformProvider;
+}
+
+/** How the in-place data-plane upgrade replaces the cni and ztunnel pods. */
+export enum DataPlaneUpdate {
+  /**
+   * The charts' rolling update: ztunnel one node at a time with a surge pod (`maxSurge: 1,
+   * maxUnavailable: 0`), cni one node at a time. Long-lived connections through a node's ztunnel
+   * reset when its pod is replaced.
+   */
+  ROLLING = 'RollingUpdate',
+  /**
+   * `updateStrategy.type: OnDelete` on both DaemonSets: the new version runs on a node only when you
+   * delete its pod (after draining the node) or replace the node, so you pace the disruption.
+   */
+  ON_DELETE = 'OnDelete',
 }
 
 /** Label that keeps sidecar injection off in a namespace that carries `istio.io/rev` (see README). */
@@ -180,6 +201,12 @@ export class IstioCanaryRevision extends Construct {
 
     const dataPlane = props.dataPlaneVersion ?? stable.version;
     checkDataPlane(dataPlane, stable.version, canary.version, this.phase);
+    const dataPlaneUpdate = props.dataPlaneUpdate ?? DataPlaneUpdate.ROLLING;
+    if (!Object.values(DataPlaneUpdate).includes(dataPlaneUpdate)) throw invalid('dataPlaneUpdate', 'must be ROLLING or ON_DELETE', dataPlaneUpdate);
+    if (dataPlaneUpdate === DataPlaneUpdate.ON_DELETE && compareMinor(dataPlane.minor, '1.26') < 0) {
+      throw invalid('dataPlaneUpdate', `must be ROLLING with data plane ${dataPlane.version}: the cni and ztunnel charts offer 'updateStrategy' from 1.26`, dataPlaneUpdate,
+        'use a new node group to avoid in-place restarts on older releases');
+    }
     const dataPlaneOnCanary = compareVersions(dataPlane, canary.version) === 0 && compareVersions(dataPlane, stable.version) !== 0;
     if (this.phase.atLeast(CanaryStep.OLD_REMOVED)) {
       const users = [
@@ -225,8 +252,9 @@ export class IstioCanaryRevision extends Construct {
     // 3. data plane: in place, control plane first (cni then ztunnel, each after the istiod it talks to).
     const dpSide = dataPlaneOnCanary ? canary : stable;
     const dpIstiod = dataPlaneOnCanary ? this.canaryIstiod : stableRelease!;
-    mesh._repin(IstioChart.CNI, dpSide.version, {}, undefined, dataPlaneOnCanary ? [dpIstiod] : [mesh.base]);
-    mesh._repin(IstioChart.ZTUNNEL, dpSide.version, dpSide.revision ? { revision: dpSide.revision } : {}, undefined,
+    const strategy = dataPlaneUpdate === DataPlaneUpdate.ON_DELETE ? { updateStrategy: { type: DataPlaneUpdate.ON_DELETE } } : undefined;
+    mesh._repin(IstioChart.CNI, dpSide.version, {}, strategy, dataPlaneOnCanary ? [dpIstiod] : [mesh.base]);
+    mesh._repin(IstioChart.ZTUNNEL, dpSide.version, dpSide.revision ? { revision: dpSide.revision } : {}, strategy,
       dataPlaneOnCanary ? [mesh.cni] : [dpIstiod]);
 
     // 4. tags: one generated chart and release per tag.

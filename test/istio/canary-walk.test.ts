@@ -6,6 +6,7 @@ import { CanaryPhase, CanaryStage } from '../../lib/istio/canary-phase';
 import { ChartValuesReference } from '../conformance/istio-reference';
 import { SynthJson, release, resourcesOf, sharedIstioDir } from '../util';
 import { CanaryOptions, planDiff, synthCanary } from './canary-util';
+import { DataPlaneUpdate } from '../../lib/istio/istio-canary-revision';
 
 /**
  * The upgrade walk the issue asks for: a mesh installed by IstioAmbientCluster at 1.22.8 (unrevisioned
@@ -144,5 +145,47 @@ describe('rollback 1.23.6 promoted → stage-2 → stage-1 → installed moves t
     const { upgrade } = synthCanary(V('1.22.8'), hop1('installed'));
     expect(upgrade!.tagTargets['prod-stable']).toBe('default');
     expect(new Set(Object.values(upgrade!.namespaceRevisions))).toEqual(new Set(['prod-stable']));
+  });
+});
+
+describe('every hop of the version table, one minor at a time (latest patches)', () => {
+  const latest = [...new Map(IstioVersion.supported().map((v) => [v.minor, v])).values()];
+  const hops = latest.slice(0, -1).map((v, i) => [v.version, latest[i + 1].version] as const);
+
+  test('the table has a hop for every minor from 1.22 to 1.30', () => {
+    expect(hops.map(([a]) => a.split('.').slice(0, 2).join('.'))).toEqual(['1.22', '1.23', '1.24', '1.25', '1.26', '1.27', '1.28', '1.29']);
+  });
+
+  test.each(hops)('%s → %s: installed, promoted with the data plane moved, old removed; values conform; tag objects per the target minor', (from, to) => {
+    for (const phase of ['installed', 'promoted', 'old-removed']) {
+      const opts: CanaryOptions = {
+        stable: from === '1.22.8' ? undefined : { version: V(from) }, canaryVersion: V(to), phase: CanaryPhase.of(phase),
+        dataPlaneVersion: phase === 'installed' ? undefined : V(to),
+        dataPlaneUpdate: DataPlaneUpdate.ROLLING,
+      };
+      const { json, upgrade } = synthCanary(V('1.22.8'), opts);
+      const problems: string[] = [];
+      for (const [, r] of resourcesOf(json, 'helm_release').filter(([, x]) => x.repository === ISTIO_CHART_REPOSITORY)) {
+        const dir = sharedIstioDir((r.version as string).split('.').slice(0, 2).join('.'));
+        if (dir) problems.push(...new ChartValuesReference(dir, r.chart as string).problems(values(r)));
+      }
+      expect(problems).toEqual([]);
+      const canaryTag = upgrade!.tags['prod-canary'].kubernetesObjects as any[];
+      const toMinor = to.split('.').slice(0, 2).join('.');
+      expect(canaryTag.map((o) => o.kind)).toEqual(toMinor >= '1.28' ? ['MutatingWebhookConfiguration', 'Service'] : ['MutatingWebhookConfiguration']);
+      expect(release(json, 'istio-base').version).toBe(to);
+      expect(release(json, 'ztunnel').version).toBe(phase === 'installed' ? from : to);
+    }
+  });
+
+  test('OnDelete on 1.26+ data planes sets updateStrategy on cni and ztunnel, and the values conform', () => {
+    const { json } = synthCanary(V('1.22.8'), {
+      stable: { version: V('1.26.8') }, canaryVersion: V('1.27.9'), phase: CanaryPhase.PROMOTED, dataPlaneVersion: V('1.27.9'), dataPlaneUpdate: DataPlaneUpdate.ON_DELETE,
+    });
+    const dir = sharedIstioDir('1.27');
+    for (const name of ['istio-cni', 'ztunnel']) {
+      expect(values(release(json, name)).updateStrategy).toEqual({ type: 'OnDelete' });
+      if (dir) expect(new ChartValuesReference(dir, release(json, name).chart as string).problems(values(release(json, name)))).toEqual([]);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { IstioVersion } from '../../lib/catalog/istio-versions';
 import { CanaryPhase, CanaryStage, resolveStages } from '../../lib/istio/canary-phase';
-import { IstioCanaryRevision } from '../../lib/istio/istio-canary-revision';
+import { DataPlaneUpdate, IstioCanaryRevision } from '../../lib/istio/istio-canary-revision';
 import { IstioMeshValidationError } from '../../lib/private/errors';
 import { release, resourcesOf, synthJson } from '../util';
 import { CanaryOptions, canaryStack, planDiff, synthCanary } from './canary-util';
@@ -101,6 +101,21 @@ describe('IstioCanaryRevision: validation (synth fails, nothing is created)', ()
 
   test.each([['1.22.5', /got '1.22.5' \(a later 1.22 patch or 1.23/], ['1.22.3', /got '1.22.3'/]])('fails when the canary is not newer than the stable (%s)', (canary, message) => {
     fails('1.22.5', { canaryVersion: V(canary) }, new RegExp(`^'canaryVersion' must be newer than the stable release 1.22.5, ${message.source}`));
+  });
+
+  test('fails when the canary skips a minor, naming the next hop', () => {
+    fails('1.22.8', { canaryVersion: V('1.24.6') }, /^'canaryVersion' must not skip a minor: from 1.22.8 the next hop is 1.23 \(latest 1.23.6\), got '1.24.6'/);
+    fails('1.22.8', { stable: { version: V('1.23.6') }, canaryVersion: V('1.25.5') }, /next hop is 1.24 \(latest 1.24.6\), got '1.25.5'/);
+  });
+
+  test('fails when the data plane is more than one minor behind the canary', () => {
+    fails('1.22.8', { stable: { version: V('1.23.6') }, canaryVersion: V('1.24.6'), dataPlaneVersion: V('1.22.8') },
+      /^'dataPlaneVersion' must not be more than one minor behind the control plane 1.24.6, got '1.22.8' \(finish the previous hop first: data plane at 1.23.6\)/);
+  });
+
+  test('fails when OnDelete is asked for with charts that do not offer it (before 1.26)', () => {
+    fails('1.22.8', { canaryVersion: V('1.23.6'), dataPlaneUpdate: DataPlaneUpdate.ON_DELETE },
+      /^'dataPlaneUpdate' must be ROLLING with data plane 1.22.8: the cni and ztunnel charts offer 'updateStrategy' from 1.26, got 'OnDelete'/);
   });
 
   test('fails when the stable release is older than what the mesh installed', () => {
