@@ -5,6 +5,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { SUPPORT_DATE_CONTEXT } from '../lib/catalog/compatibility';
+import { MeshCluster } from '../lib/istio/mesh-cluster';
 
 /** The day tests judge support dates by, so results do not change with the calendar. */
 export const TEST_DAY = '2026-11-24';
@@ -69,9 +70,14 @@ export function warningsIn(scope: import('constructs').IConstruct): string[] {
   return scope.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
 }
 
+/** The mesh's cluster for tests that do not care which: an existing cluster `c` in eu-west-1, looked up by name. */
+export function existingCluster(clusterName = 'c', region = 'eu-west-1'): MeshCluster {
+  return MeshCluster.lookup({ clusterName, region });
+}
+
 /**
- * An IstioAmbientCluster on an existing cluster (no AWS resources besides lookups), with `props` on
- * top. The one place tests of the version engine spell the cluster props.
+ * An IstioAmbientCluster on an existing cluster (looked up, no AWS resources), opt-in on, with
+ * `props` on top. The one place tests of the version engine spell the cluster props.
  */
 export function existingClusterMesh(
   stack: TerraformStack,
@@ -80,7 +86,5 @@ export function existingClusterMesh(
 ): import('../lib/istio/istio-ambient-cluster').IstioAmbientCluster {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { IstioAmbientCluster } = require('../lib/istio/istio-ambient-cluster') as typeof import('../lib/istio/istio-ambient-cluster');
-  return new IstioAmbientCluster(stack, id, {
-    clusterName: 'mesh', region: 'eu-west-1', existingCluster: true, allowUnsupportedKubernetesVersion: true, ...props,
-  });
+  return new IstioAmbientCluster(stack, id, { cluster: existingCluster(`mesh-${id.toLowerCase()}`), allowUnsupportedKubernetesVersion: true, ...props });
 }

@@ -20,7 +20,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import {
-  CanaryPhase, CanaryStage, ExistingEksCluster, IstioAmbientCluster, IstioCanaryRevision, IstioVersion,
+  CanaryPhase, CanaryStage, ExistingEksCluster, IstioAmbientCluster, IstioCanaryRevision, IstioVersion, MeshCluster,
   eksHelmProviderConfig, eksKubernetesProviderConfig,
 } from '../../lib';
 
@@ -51,7 +51,7 @@ export class CanaryUpgradeStack extends TerraformStack {
 
     // Unchanged from the original install: the canary takes over the versions of base, cni, ztunnel.
     this.mesh = new IstioAmbientCluster(this, 'Mesh', {
-      clusterName: 'platform-prod', region: 'eu-central-1', cluster,
+      cluster: MeshCluster.fromCluster(cluster),
       istioVersion: IstioVersion.V1_22_8,
       allowUnsupportedKubernetesVersion: true,
       ambientNamespaces: ['shop'],

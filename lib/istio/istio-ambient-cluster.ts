@@ -4,17 +4,19 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { Namespace } from '@cdktf/provider-kubernetes/lib/namespace';
 import { stringify } from 'yaml';
-import { ALLOW_UNSUPPORTED_K8S_PROP, SUPPORT_DATE_CONTEXT, checkKubernetesVersion, defaultKubernetesVersion, istioEndOfLifeWarning, isoDay } from '../catalog/compatibility';
+import {
+  ALLOW_UNSUPPORTED_K8S_PROP, SUPPORT_DATE_CONTEXT, checkDefaultKubernetesVersion, checkKubernetesVersion, defaultKubernetesVersion, istioEndOfLifeWarning, isoDay,
+} from '../catalog/compatibility';
 import { ISTIO_CHART_REPOSITORY, IstioVersion } from '../catalog/istio-versions';
 import { IEksClusterRef } from '../eks/cluster-ref';
-import { EksCluster, EksClusterOptions } from '../eks/eks-cluster';
-import { ExistingEksCluster } from '../eks/existing-eks-cluster';
 import { invalid } from '../private/errors';
 import { HelmValues, checkEscapeValues, mergeValues } from '../private/helm-values';
 import { IstioChart, IstioValuesOptions, ambientInstallOrder, istioChartValues } from '../private/istio-chart-values';
 import { newIstioChartRelease } from '../private/istio-release';
-import { isConcrete, validateChartRepository, validateClusterName, validateIntRange, validateNamespaceName, validateRegion } from '../private/validate';
+import { bool, checkFreeForm, checkProps, freeForm, instanceOf, list, num, opt, props as propsSchema, shaped, str, validatedAt } from '../private/props';
+import { isConcrete, validateChartRepository, validateIntRange, validateNamespaceName } from '../private/validate';
 import { IstioResourceChart } from './istio-resource-chart';
+import { MeshCluster } from './mesh-cluster';
 import { IstioResource, MtlsMode, peerAuthentication } from './resources';
 
 /** The namespace the control plane, CNI and ztunnel run in (ztunnel's identity is trusted there). */
@@ -24,30 +26,14 @@ export const AMBIENT_DATAPLANE_LABEL = { 'istio.io/dataplane-mode': 'ambient' } 
 
 /** Props of {@link IstioAmbientCluster}. */
 export interface IstioAmbientClusterProps {
-  /** EKS cluster name (1–100 characters, starts alphanumeric, `[A-Za-z0-9_-]`); may be a Terraform variable. */
-  readonly clusterName: string;
-  /** AWS region code of the cluster; may be a Terraform variable. */
-  readonly region: string;
-  /** Restrict `region` to these codes (organisation policy). @default - any AWS region */
-  readonly allowedRegions?: string[];
+  /**
+   * The cluster, given once: `MeshCluster.create({...})` (a new EKS cluster, the mesh's child),
+   * `MeshCluster.lookup({...})` (an existing cluster, looked up by name) or
+   * `MeshCluster.fromCluster(cluster)` (a cluster construct of your own).
+   */
+  readonly cluster: MeshCluster;
   /** The Istio release; every chart is pinned to it. @default IstioVersion.DEFAULT (1.22.8) */
   readonly istioVersion?: IstioVersion;
-  /**
-   * The cluster to install into, created or looked up by a sibling construct ({@link EksCluster},
-   * {@link ExistingEksCluster}).
-   * @default - a new EksCluster child, or an ExistingEksCluster child when `existingCluster` is true
-   */
-  readonly cluster?: IEksClusterRef;
-  /** Install into an existing cluster named `clusterName`, looked up as data sources. Ignored with `cluster`. @default false */
-  readonly existingCluster?: boolean;
-  /** Options of the new cluster when the construct creates it. @default - EksCluster defaults */
-  readonly clusterOptions?: EksClusterOptions;
-  /**
-   * Kubernetes minor of the new cluster (e.g. `1.30`); for an existing cluster, the version you expect
-   * (checked at synth; the looked-up version is checked at plan time either way).
-   * @default - the newest Kubernetes minor the Istio release supports
-   */
-  readonly kubernetesVersion?: string;
   /**
    * Accept a Kubernetes version outside the Istio release's supported range: the synth error becomes
    * a warning. Needed today for new EKS clusters with Istio 1.22 (EKS no longer creates 1.27–1.30).
@@ -80,8 +66,6 @@ export interface IstioAmbientClusterProps {
   readonly helmProvider?: TerraformProvider;
   /** Kubernetes provider for the namespaces. @default - the stack's default Kubernetes provider */
   readonly kubernetesProvider?: TerraformProvider;
-  /** AWS provider for the cluster resources. @default - the stack's default AWS provider */
-  readonly awsProvider?: TerraformProvider;
   /** Escape hatch: values for the `base` chart, merged last (maps merge, lists replace). @default - none */
   readonly baseValues?: HelmValues;
   /** Escape hatch: values for the `cni` chart, merged last. @default - none */
@@ -121,55 +105,24 @@ export class IstioAmbientCluster extends Construct {
   private readonly valuesOptions: IstioValuesOptions;
   private readonly helmTimeoutSeconds: number;
   private readonly helmProvider?: TerraformProvider;
+  /** Name and region of the cluster (literals or tokens), for the one-mesh-per-cluster rule. */
+  private readonly clusterIdentity: { readonly clusterName: string; readonly region: string };
 
   constructor(scope: Construct, id: string, props: IstioAmbientClusterProps) {
     super(scope, id);
     // ---- validation, before any child exists
-    this.istioVersion = props.istioVersion ?? IstioVersion.DEFAULT;
-    this.mtlsMode = props.mtlsMode ?? MtlsMode.STRICT;
-    if (!Object.values(MtlsMode).includes(this.mtlsMode)) {
-      throw invalid('mtlsMode', 'must be STRICT or PERMISSIVE (ambient ignores DISABLE: ztunnel always speaks mTLS)', this.mtlsMode);
-    }
-    validateClusterName('clusterName', props.clusterName);
-    validateRegion('region', props.region, props.allowedRegions);
-    if (props.cluster && isConcrete(props.cluster.region) && isConcrete(props.region) && props.cluster.region !== props.region) {
-      throw invalid('region', `must match the region of 'cluster' (${props.cluster.region})`, props.region);
-    }
-    const timeout = props.helmTimeoutSeconds ?? 600;
-    validateIntRange('helmTimeoutSeconds', timeout, 60, 3600);
-    const ambientNs = props.ambientNamespaces ?? [];
-    const enrollNs = props.enrollExistingNamespaces ?? [];
-    this.validateNamespaces(ambientNs, enrollNs);
+    const checked = validatedAt(this, () => this.validate(props));
+    const { plan, timeout, ambientNs, enrollNs, allowUnsupported } = checked;
+    this.istioVersion = checked.istioVersion;
+    this.mtlsMode = checked.mtlsMode;
+    this.chartRepository = checked.chartRepository;
+    this.warnings = checked.warnings;
     this.ambientNamespaceNames = [...ambientNs, ...enrollNs];
-    checkEscapeValues('baseValues', props.baseValues, IstioChart.BASE, this.istioVersion);
-    checkEscapeValues('cniValues', props.cniValues, IstioChart.CNI, this.istioVersion);
-    checkEscapeValues('istiodValues', props.istiodValues, IstioChart.ISTIOD, this.istioVersion);
-    checkEscapeValues('ztunnelValues', props.ztunnelValues, IstioChart.ZTUNNEL, this.istioVersion);
-    this.chartRepository = props.chartRepository ?? ISTIO_CHART_REPOSITORY;
-    validateChartRepository('chartRepository', this.chartRepository);
-
-    const existing = props.cluster ? !props.cluster.isNew : props.existingCluster ?? false;
-    const allowUnsupported = props.allowUnsupportedKubernetesVersion ?? false;
-    const asOf = isoDay(this.node.tryGetContext(SUPPORT_DATE_CONTEXT));
-    const k8s = props.kubernetesVersion
-      ?? (props.cluster ? props.cluster.kubernetesVersion : existing ? undefined : defaultKubernetesVersion(this.istioVersion, asOf));
-    this.warnings = [];
-    if (k8s !== undefined && isConcrete(k8s)) {
-      this.warnings.push(...checkKubernetesVersion({
-        prop: 'kubernetesVersion', kubernetesVersion: k8s, istioVersion: this.istioVersion, newCluster: !existing,
-        allowUnsupportedKubernetesVersion: allowUnsupported, asOf,
-      }));
-    }
-    const eol = istioEndOfLifeWarning(this.istioVersion, asOf);
-    if (eol) this.warnings.push(eol);
+    this.clusterIdentity = { clusterName: plan.clusterName, region: plan.region };
 
     // ---- children
-    this.cluster = props.cluster ?? (existing
-      ? new ExistingEksCluster(this, 'Cluster', { clusterName: props.clusterName, region: props.region, awsProvider: props.awsProvider })
-      : new EksCluster(this, 'Cluster', {
-        ...props.clusterOptions, clusterName: props.clusterName, region: props.region, kubernetesVersion: k8s!, awsProvider: props.awsProvider,
-      }));
-    this.kubernetesVersion = k8s ?? this.cluster.kubernetesVersion;
+    this.cluster = plan.create(this, 'Cluster');
+    this.kubernetesVersion = plan.kubernetesVersion ?? this.cluster.kubernetesVersion;
 
     const releases = new Construct(this, 'Releases');
     const escape: Record<IstioChart, HelmValues | undefined> = {
@@ -184,7 +137,7 @@ export class IstioAmbientCluster extends Construct {
     let previous: ITerraformDependable[] = this.cluster.readyDependables;
     const versionGuard = this.kubernetesVersionPrecondition(allowUnsupported);
     for (const chart of ambientInstallOrder(this.istioVersion)) {
-      const release = newIstioChartRelease(releases, pascal(chart), {
+      made[chart] = newIstioChartRelease(releases, pascal(chart), {
         chart,
         version: this.istioVersion,
         releaseName: RELEASE_NAMES[chart],
@@ -199,8 +152,7 @@ export class IstioAmbientCluster extends Construct {
         dependsOn: previous,
         lifecycle: chart === IstioChart.BASE && versionGuard ? { precondition: [versionGuard] } : undefined,
       });
-      made[chart] = release;
-      previous = [release];
+      previous = [made[chart]!];
     }
     this.base = made[IstioChart.BASE]!;
     this.cni = made[IstioChart.CNI]!;
@@ -231,6 +183,62 @@ export class IstioAmbientCluster extends Construct {
     }));
 
     for (const w of this.warnings) Annotations.of(this).addWarning(w);
+  }
+
+  private validate(props: IstioAmbientClusterProps) {
+    checkProps('IstioAmbientCluster', PROPS_SCHEMA, props);
+    if (props.cluster === undefined) {
+      throw invalid('cluster', 'is required', undefined, 'MeshCluster.create({ clusterName, region, … }), MeshCluster.lookup({ clusterName, region }) or MeshCluster.fromCluster(cluster)');
+    }
+    const istioVersion = props.istioVersion ?? IstioVersion.DEFAULT;
+    const mtlsMode = props.mtlsMode ?? MtlsMode.STRICT;
+    if (!Object.values(MtlsMode).includes(mtlsMode)) {
+      throw invalid('mtlsMode', 'must be STRICT or PERMISSIVE (ambient ignores DISABLE: ztunnel always speaks mTLS)', mtlsMode);
+    }
+    const asOf = isoDay(this.node.tryGetContext(SUPPORT_DATE_CONTEXT));
+    const plan = props.cluster.plan('cluster', defaultKubernetesVersion(istioVersion, asOf));
+    const timeout = props.helmTimeoutSeconds ?? 600;
+    validateIntRange('helmTimeoutSeconds', timeout, 60, 3600);
+    const ambientNs = props.ambientNamespaces ?? [];
+    const enrollNs = props.enrollExistingNamespaces ?? [];
+    this.validateNamespaces(ambientNs, enrollNs);
+    checkEscapeValues('baseValues', props.baseValues, IstioChart.BASE, istioVersion);
+    checkEscapeValues('cniValues', props.cniValues, IstioChart.CNI, istioVersion);
+    checkEscapeValues('istiodValues', props.istiodValues, IstioChart.ISTIOD, istioVersion);
+    checkEscapeValues('ztunnelValues', props.ztunnelValues, IstioChart.ZTUNNEL, istioVersion);
+    const chartRepository = props.chartRepository ?? ISTIO_CHART_REPOSITORY;
+    validateChartRepository('chartRepository', chartRepository);
+    checkMeshResources(props.meshResources);
+
+    const allowUnsupported = props.allowUnsupportedKubernetesVersion ?? false;
+    const warnings: string[] = [];
+    if (plan.kubernetesVersion !== undefined && isConcrete(plan.kubernetesVersion)) {
+      if (plan.kubernetesVersionDefaulted) checkDefaultKubernetesVersion(plan.kubernetesVersionProp, plan.kubernetesVersion, istioVersion, asOf);
+      warnings.push(...checkKubernetesVersion({
+        prop: plan.kubernetesVersionProp, kubernetesVersion: plan.kubernetesVersion, istioVersion, newCluster: plan.newCluster,
+        allowUnsupportedKubernetesVersion: allowUnsupported, asOf,
+      }));
+    }
+    const eol = istioEndOfLifeWarning(istioVersion, asOf);
+    if (eol) warnings.push(eol);
+    this.checkOneMeshPerCluster(plan.clusterName, plan.region);
+    return { plan, timeout, ambientNs, enrollNs, allowUnsupported, istioVersion, mtlsMode, warnings, chartRepository };
+  }
+
+  /**
+   * Two meshes on one cluster would install the same Helm releases twice (the second apply fails
+   * half-way on Helm ownership): refuse at synth. Same cluster = the same name and region strings
+   * (literals, or the same Terraform token), anywhere in the app.
+   */
+  private checkOneMeshPerCluster(clusterName: string, region: string): void {
+    for (const other of this.node.root.node.findAll()) {
+      if (other === this || !(other instanceof IstioAmbientCluster) || other.clusterIdentity === undefined) continue;
+      const same = other.clusterIdentity.clusterName === clusterName && other.clusterIdentity.region === region;
+      if (same) {
+        throw invalid('cluster', `already has a mesh (${other.node.path}); one IstioAmbientCluster per cluster installs Istio once — add namespaces or resources to that mesh instead`,
+          isConcrete(clusterName) && isConcrete(region) ? `${clusterName} in ${region}` : 'the same cluster');
+      }
+    }
   }
 
   /**
@@ -308,6 +316,28 @@ export class IstioAmbientCluster extends Construct {
   }
 }
 
+const PROVIDER = (what: string) => instanceOf(TerraformProvider, `a ${what} provider (TerraformProvider)`);
+
+/** Runtime shape of {@link IstioAmbientClusterProps}: a JavaScript caller gets a validation error, not a TypeError. */
+const PROPS_SCHEMA = propsSchema({
+  cluster: instanceOf(MeshCluster, 'a MeshCluster (MeshCluster.create, MeshCluster.lookup or MeshCluster.fromCluster)'),
+  istioVersion: opt(instanceOf(IstioVersion, "an IstioVersion (IstioVersion.V1_22_8 or IstioVersion.of('1.22.8'))")),
+  allowUnsupportedKubernetesVersion: opt(bool),
+  ambientNamespaces: opt(list(str(253))),
+  enrollExistingNamespaces: opt(list(str(253))),
+  mtlsMode: opt(str(32)),
+  meshResources: opt(list(shaped('an Istio resource ({ apiVersion, kind, metadata, spec })', ['apiVersion', 'kind', 'metadata']), 200)),
+  imageHub: opt(str(512)),
+  chartRepository: opt(str(2048)),
+  helmTimeoutSeconds: opt(num),
+  helmProvider: opt(PROVIDER('Helm')),
+  kubernetesProvider: opt(PROVIDER('Kubernetes')),
+  baseValues: opt(freeForm),
+  cniValues: opt(freeForm),
+  istiodValues: opt(freeForm),
+  ztunnelValues: opt(freeForm),
+});
+
 /** Helm release names, as in Istio's install docs. */
 export const RELEASE_NAMES: Readonly<Record<IstioChart, string>> = {
   [IstioChart.BASE]: 'istio-base',
@@ -315,6 +345,22 @@ export const RELEASE_NAMES: Readonly<Record<IstioChart, string>> = {
   [IstioChart.ISTIOD]: 'istiod',
   [IstioChart.ZTUNNEL]: 'ztunnel',
 };
+
+/** Shapes of `meshResources` items (names and kinds are checked again, as Kubernetes requires, by the generated chart). */
+function checkMeshResources(resources: readonly IstioResource[] | undefined): void {
+  (resources ?? []).forEach((r, i) => {
+    const prop = `meshResources[${i}]`;
+    for (const k of ['apiVersion', 'kind'] as const) {
+      if (typeof r[k] !== 'string') throw invalid(`${prop}.${k}`, 'must be a string', r[k]);
+    }
+    const m = r.metadata as unknown as Record<string, unknown>;
+    if (typeof m !== 'object' || m === null) throw invalid(`${prop}.metadata`, 'must be an object with name and namespace', m);
+    for (const k of ['name', 'namespace'] as const) {
+      if (typeof m[k] !== 'string') throw invalid(`${prop}.metadata.${k}`, 'must be a string', m[k]);
+    }
+    checkFreeForm(`${prop}.spec`, r.spec ?? {});
+  });
+}
 
 function pascal(s: string): string {
   return s[0].toUpperCase() + s.slice(1);

@@ -1,6 +1,7 @@
 import { knownWrongKeys } from '../catalog/istio-wrong-keys';
 import { IstioVersion, ValuesWrapper } from '../catalog/istio-versions';
 import { invalid } from './errors';
+import { checkFreeForm } from './props';
 
 /** Free-form Helm values for one chart (what `--values` would take). */
 export type HelmValues = { readonly [key: string]: unknown };
@@ -41,7 +42,8 @@ const WRAPPER_KEYS: readonly string[] = Object.values(ValuesWrapper);
  * on them) and the minor's known-wrong keys (lib/catalog/istio-wrong-keys.ts).
  */
 export function checkEscapeValues(prop: string, values: HelmValues | undefined, chart: string, version: IstioVersion): void {
-  if (!values) return;
+  if (values === undefined) return;
+  checkFreeForm(prop, values);
   for (const key of WRAPPER_KEYS) {
     if (key in values) {
       throw invalid(prop, `must not nest values under '${key}' (the chart's internal wrapper; set 'pilot.env', not '${key}.pilot.env')`, Object.keys(values));

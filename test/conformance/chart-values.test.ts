@@ -5,7 +5,7 @@ import { ISTIO_MINORS, IstioVersion } from '../../lib/catalog/istio-versions';
 import { knownWrongKeys } from '../../lib/catalog/istio-wrong-keys';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { IstioChart, IstioValuesOptions, istioChartValues } from '../../lib/private/istio-chart-values';
-import { resourcesOf, sharedIstioDir, synthJson, testStack } from '../util';
+import { existingCluster, resourcesOf, sharedIstioDir, synthJson, testStack } from '../util';
 import { ChartValuesReference } from './istio-reference';
 
 /** Every official-chart helm_release the construct emits for one version, over the props that change values. */
@@ -13,9 +13,7 @@ function emittedReleases(v: IstioVersion): { version: string; chart: string; val
   const out: { version: string; chart: string; values: Record<string, unknown> }[] = [];
   for (const imageHub of [undefined, 'registry.example.com/istio']) {
     const stack = testStack();
-    new IstioAmbientCluster(stack, 'Mesh', {
-      clusterName: 'c', region: 'eu-west-1', existingCluster: true, istioVersion: v, imageHub, allowUnsupportedKubernetesVersion: true,
-    });
+    new IstioAmbientCluster(stack, 'Mesh', { cluster: existingCluster(), istioVersion: v, imageHub, allowUnsupportedKubernetesVersion: true });
     for (const [, r] of resourcesOf(synthJson(stack), 'helm_release')) {
       if (typeof r.version !== 'string') continue; // the generated chart has no version
       out.push({ version: r.version, chart: r.chart as string, values: parse((r.values as string[])[0]) ?? {} });

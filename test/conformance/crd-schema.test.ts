@@ -1,7 +1,7 @@
 import { ISTIO_MINORS, IstioVersion } from '../../lib/catalog/istio-versions';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { MtlsMode, peerAuthentication } from '../../lib/istio/resources';
-import { sharedIstioDir, testStack } from '../util';
+import { sharedIstioDir, testStack, existingCluster } from '../util';
 import { CrdReference } from './istio-reference';
 
 const minors = ISTIO_MINORS.map((m) => m.minor);
@@ -17,9 +17,7 @@ describe.each(minors)('Istio resources validate against the Istio %s CRDs', (min
     expect(crds.servedCount).toBeGreaterThan(14);
     const latest = IstioVersion.latestPatches().find((v) => v.minor === minor)!;
     for (const mtlsMode of Object.values(MtlsMode)) {
-      const mesh = new IstioAmbientCluster(testStack(), 'Mesh', {
-        clusterName: 'c', region: 'eu-west-1', existingCluster: true, mtlsMode, istioVersion: latest, allowUnsupportedKubernetesVersion: true,
-      });
+      const mesh = new IstioAmbientCluster(testStack(), 'Mesh', { cluster: existingCluster(), mtlsMode, istioVersion: latest, allowUnsupportedKubernetesVersion: true });
       expect(mesh.meshConfig.resources.length).toBeGreaterThan(0);
       for (const r of mesh.meshConfig.resources) expect(crds.problems(r as unknown as Record<string, unknown>)).toEqual([]);
     }

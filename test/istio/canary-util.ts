@@ -2,19 +2,18 @@ import { TerraformStack } from 'cdktf';
 import { IstioVersion } from '../../lib/catalog/istio-versions';
 import { IstioAmbientCluster, IstioAmbientClusterProps } from '../../lib/istio/istio-ambient-cluster';
 import { IstioCanaryRevision, IstioCanaryRevisionProps } from '../../lib/istio/istio-canary-revision';
-import { SynthJson, synthJson, testStack } from '../util';
+import { SynthJson, existingCluster, synthJson, testStack } from '../util';
 
 /** The mesh every canary test upgrades: installed by today's IstioAmbientCluster (unrevisioned istiod). */
-export const MESH_PROPS: IstioAmbientClusterProps = {
-  clusterName: 'mesh', region: 'eu-west-1', existingCluster: true,
-  ambientNamespaces: ['shop', 'apps'], enrollExistingNamespaces: ['legacy'],
-};
+export function meshProps(): IstioAmbientClusterProps {
+  return { cluster: existingCluster('mesh'), ambientNamespaces: ['shop', 'apps'], enrollExistingNamespaces: ['legacy'] };
+}
 
 export type CanaryOptions = Omit<IstioCanaryRevisionProps, 'mesh'>;
 
 /** A stack with the mesh at `meshVersion` and, when given, a canary on it. */
 export function canaryStack(meshVersion: IstioVersion, canary?: CanaryOptions, stack: TerraformStack = testStack()) {
-  const mesh = new IstioAmbientCluster(stack, 'Mesh', { ...MESH_PROPS, istioVersion: meshVersion });
+  const mesh = new IstioAmbientCluster(stack, 'Mesh', { ...meshProps(), istioVersion: meshVersion });
   const upgrade = canary ? new IstioCanaryRevision(stack, 'Upgrade', { mesh, ...canary }) : undefined;
   return { stack, mesh, upgrade };
 }

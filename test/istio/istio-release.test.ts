@@ -55,7 +55,7 @@ describe('Istio chart releases: one builder, one policy', () => {
   });
 
   test('fails when chartRepository is not a string (a JavaScript caller)', () => {
-    expect(() => existingClusterMesh(testStack(), { chartRepository: 42 as unknown as string })).toThrow(/^'chartRepository' must be a Helm chart repository URL, got 42/);
+    expect(() => existingClusterMesh(testStack(), { chartRepository: 42 as unknown as string })).toThrow(/^'chartRepository' must be a string, got 42/);
   });
 
   test('every Istio release, official or generated, shares the policy: wait, atomic, cleanup_on_fail, timeout', () => {
