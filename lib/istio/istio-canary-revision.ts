@@ -6,6 +6,7 @@ import { IstioVersion, compareMinor } from '../catalog/istio-versions';
 import { invalid } from '../private/errors';
 import { HelmValues, checkEscapeValues } from '../private/helm-values';
 import { IstioChart } from '../private/istio-chart-values';
+import { bool, checkProps, freeForm, instanceOf, list, num, opt, props as propsSchema, str, struct, validatedAt } from '../private/props';
 import { isConcrete, validateIntRange, validateNamespaceName } from '../private/validate';
 import { CanaryPhase, CanaryStage, CanaryStep, resolveStages } from './canary-phase';
 import { ISTIO_SYSTEM_NAMESPACE, IstioAmbientCluster } from './istio-ambient-cluster';
@@ -93,6 +94,29 @@ export enum DataPlaneUpdate {
   ON_DELETE = 'OnDelete',
 }
 
+const PROVIDER = (what: string) => instanceOf(TerraformProvider, `a ${what} provider (TerraformProvider)`);
+const VERSION = instanceOf(IstioVersion, "an IstioVersion (IstioVersion.of('1.23.6'))");
+
+/** Runtime shape of {@link IstioCanaryRevisionProps}: a JavaScript caller gets a validation error, not a TypeError. */
+const PROPS_SCHEMA = propsSchema({
+  mesh: instanceOf(IstioAmbientCluster, 'the IstioAmbientCluster to upgrade'),
+  stable: opt(struct({ version: VERSION, revision: opt(str(63)) }, 'the stable control plane ({ version, revision? })')),
+  canaryVersion: VERSION,
+  canaryRevision: opt(str(63)),
+  phase: instanceOf(CanaryPhase, "a CanaryPhase (CanaryPhase.INSTALLED, CanaryPhase.tagsMoving(n), CanaryPhase.of('stage-1'), …)"),
+  stages: opt(list(instanceOf(CanaryStage, 'a CanaryStage (CanaryStage.namespaces(…) or CanaryStage.percent(n))'), 100)),
+  stableTag: opt(str(63)),
+  canaryTag: opt(str(63)),
+  defaultTag: opt(bool),
+  pinnedNamespaces: opt(list(str(63))),
+  dataPlaneVersion: opt(VERSION),
+  dataPlaneUpdate: opt(str(32)),
+  istiodValues: opt(freeForm),
+  helmTimeoutSeconds: opt(num),
+  helmProvider: opt(PROVIDER('Helm')),
+  kubernetesProvider: opt(PROVIDER('Kubernetes')),
+});
+
 /** Label that keeps sidecar injection off in a namespace that carries `istio.io/rev` (see README). */
 const INJECTION_LABEL = 'istio-injection';
 /** Field manager of the namespace revision labels (the mesh's own enrollment labels use another). */
@@ -149,80 +173,12 @@ export class IstioCanaryRevision extends Construct {
 
   constructor(scope: Construct, id: string, props: IstioCanaryRevisionProps) {
     super(scope, id);
-    const mesh = props.mesh;
+    // ---- validation, before any child exists (errors carry this construct's path)
+    const {
+      mesh, phase, legacy, stable, canary, stableTag, canaryTag, defaultTag, enrolled, pinned, moved, dataPlane, dataPlaneUpdate, dataPlaneOnCanary,
+    } = validatedAt(this, () => this.resolve(props));
     this.mesh = mesh;
-    // ---- validation, before any child exists
-    const legacy = props.stable === undefined;
-    const stable: Side = legacy
-      ? { version: mesh.istioVersion, revision: '' }
-      : { version: props.stable!.version, revision: props.stable!.revision ?? props.stable!.version.revisionName };
-    if (!legacy) validateRevision('stable.revision', stable.revision);
-    const canary: Side = { version: props.canaryVersion, revision: props.canaryRevision ?? props.canaryVersion.revisionName };
-    validateRevision('canaryRevision', canary.revision);
-    if (canary.revision === (stable.revision || DEFAULT_REVISION)) {
-      throw invalid('canaryRevision', 'must differ from the stable revision', canary.revision);
-    }
-    if (compareVersions(stable.version, mesh.istioVersion) < 0) {
-      throw invalid('stable.version', `must not be older than the mesh's installed release (${mesh.istioVersion.version})`, stable.version.version);
-    }
-    checkHop(stable.version, canary.version);
-    this.phase = props.phase;
-    const stableTag = props.stableTag ?? 'prod-stable';
-    const canaryTag = props.canaryTag ?? 'prod-canary';
-    validateTag('stableTag', stableTag, [stable.revision || DEFAULT_REVISION, canary.revision]);
-    validateTag('canaryTag', canaryTag, [stable.revision || DEFAULT_REVISION, canary.revision]);
-    if (stableTag === canaryTag) throw invalid('canaryTag', "must differ from 'stableTag' (a tag points at one revision)", canaryTag);
-    const defaultTag = props.defaultTag ?? false;
-    if (defaultTag && legacy && !this.phase.atLeast(CanaryStep.OLD_REMOVED)) {
-      throw invalid('defaultTag', "must not be set while the unrevisioned istiod runs (it already answers to 'default'; two injectors and two waypoint controllers would claim the same objects)", defaultTag,
-        "set it from phase 'old-removed' of the first canary");
-    }
-    const timeout = props.helmTimeoutSeconds ?? 600;
-    validateIntRange('helmTimeoutSeconds', timeout, 60, 3600);
-    checkEscapeValues('istiodValues', props.istiodValues, IstioChart.ISTIOD, props.canaryVersion);
-
-    const enrolled = mesh.ambientNamespaceNames;
-    const stages = props.stages ?? [];
-    if (this.phase.step === CanaryStep.TAGS_MOVING && this.phase.stage > stages.length) {
-      throw invalid('phase', `must name a stage that exists (stages: ${stages.length})`, this.phase.toString(),
-        stages.length > 0 ? `allowed: stage-1 … stage-${stages.length}` : "no 'stages' given: go from 'installed' to 'promoted'");
-    }
-    const pinned = props.pinnedNamespaces ?? [];
-    for (const ns of pinned) {
-      validateNamespaceName('pinnedNamespaces', ns);
-      if (!enrolled.includes(ns)) throw invalid('pinnedNamespaces', 'must name only namespaces enrolled in the mesh', ns, `enrolled: ${enrolled.join(', ') || 'none'}`);
-    }
-    const movedUpTo = this.phase.step === CanaryStep.TAGS_MOVING ? this.phase.stage
-      : this.phase.step === CanaryStep.PROMOTED ? stages.length : 0;
-    const moved = new Set(resolveStages(stages, enrolled, movedUpTo));
-    for (const ns of pinned) {
-      if (stages.some((s) => s.names.includes(ns))) throw invalid('stages', 'must not name a pinned namespace', ns);
-    }
-
-    const dataPlane = props.dataPlaneVersion ?? stable.version;
-    checkDataPlane(dataPlane, stable.version, canary.version, this.phase);
-    const dataPlaneUpdate = props.dataPlaneUpdate ?? DataPlaneUpdate.ROLLING;
-    if (!Object.values(DataPlaneUpdate).includes(dataPlaneUpdate)) throw invalid('dataPlaneUpdate', 'must be ROLLING or ON_DELETE', dataPlaneUpdate);
-    if (dataPlaneUpdate === DataPlaneUpdate.ON_DELETE && compareMinor(dataPlane.minor, '1.26') < 0) {
-      throw invalid('dataPlaneUpdate', `must be ROLLING with data plane ${dataPlane.version}: the cni and ztunnel charts offer 'updateStrategy' from 1.26`, dataPlaneUpdate,
-        'use a new node group to avoid in-place restarts on older releases');
-    }
-    const dataPlaneOnCanary = compareVersions(dataPlane, canary.version) === 0 && compareVersions(dataPlane, stable.version) !== 0;
-    if (this.phase.atLeast(CanaryStep.OLD_REMOVED)) {
-      const users = [
-        ...(dataPlaneOnCanary ? [] : [`ztunnel (dataPlaneVersion ${dataPlane.version})`]),
-        ...pinned.map((ns) => `namespace ${ns} (pinnedNamespaces)`),
-      ];
-      if (users.length > 0) {
-        throw invalid('phase', `must not remove revision '${stable.revision || DEFAULT_REVISION}' while it is in use by ${users.join(', ')}`, this.phase.toString(),
-          `first move the data plane with dataPlaneVersion ${canary.version.version} and unpin namespaces`);
-      }
-    }
-    for (const c of scopeMeshCanaries(this, mesh)) {
-      throw invalid('mesh', `must not run two canaries at once: '${c.node.path}' already canaries this mesh`, this.node.path,
-        'finish or roll back that upgrade first');
-    }
-
+    this.phase = phase;
     this.stableVersion = stable.version;
     this.stableRevision = stable.revision || DEFAULT_REVISION;
     this.canaryVersion = canary.version;
@@ -232,8 +188,8 @@ export class IstioCanaryRevision extends Construct {
     this.canaryTag = canaryTag;
 
     // ---- children
-    const promoted = this.phase.atLeast(CanaryStep.PROMOTED);
-    const removed = this.phase.atLeast(CanaryStep.OLD_REMOVED);
+    const promoted = phase.atLeast(CanaryStep.PROMOTED);
+    const removed = phase.atLeast(CanaryStep.OLD_REMOVED);
 
     // 1. base (CRDs) at the canary version first; defaultRevision follows promotion.
     const defaultRevision = promoted ? canary.revision : legacy ? undefined : stable.revision;
@@ -305,6 +261,84 @@ export class IstioCanaryRevision extends Construct {
       });
     });
     this.namespaceRevisions = revisions_;
+  }
+
+  /** Validation and the resolved plan of this phase, before any child exists. */
+  private resolve(props: IstioCanaryRevisionProps) {
+    checkProps('IstioCanaryRevision', PROPS_SCHEMA, props);
+    const mesh = props.mesh;
+    const phase = props.phase;
+    const legacy = props.stable === undefined;
+    const stable: Side = legacy
+      ? { version: mesh.istioVersion, revision: '' }
+      : { version: props.stable!.version, revision: props.stable!.revision ?? props.stable!.version.revisionName };
+    if (!legacy) validateRevision('stable.revision', stable.revision);
+    const canary: Side = { version: props.canaryVersion, revision: props.canaryRevision ?? props.canaryVersion.revisionName };
+    validateRevision('canaryRevision', canary.revision);
+    if (canary.revision === (stable.revision || DEFAULT_REVISION)) {
+      throw invalid('canaryRevision', 'must differ from the stable revision', canary.revision);
+    }
+    if (compareVersions(stable.version, mesh.istioVersion) < 0) {
+      throw invalid('stable.version', `must not be older than the mesh's installed release (${mesh.istioVersion.version})`, stable.version.version);
+    }
+    checkHop(stable.version, canary.version);
+    const stableTag = props.stableTag ?? 'prod-stable';
+    const canaryTag = props.canaryTag ?? 'prod-canary';
+    validateTag('stableTag', stableTag, [stable.revision || DEFAULT_REVISION, canary.revision]);
+    validateTag('canaryTag', canaryTag, [stable.revision || DEFAULT_REVISION, canary.revision]);
+    if (stableTag === canaryTag) throw invalid('canaryTag', "must differ from 'stableTag' (a tag points at one revision)", canaryTag);
+    const defaultTag = props.defaultTag ?? false;
+    if (defaultTag && legacy && !phase.atLeast(CanaryStep.OLD_REMOVED)) {
+      throw invalid('defaultTag', "must not be set while the unrevisioned istiod runs (it already answers to 'default'; two injectors and two waypoint controllers would claim the same objects)", defaultTag,
+        "set it from phase 'old-removed' of the first canary");
+    }
+    const timeout = props.helmTimeoutSeconds ?? 600;
+    validateIntRange('helmTimeoutSeconds', timeout, 60, 3600);
+    checkEscapeValues('istiodValues', props.istiodValues, IstioChart.ISTIOD, props.canaryVersion);
+
+    const enrolled = mesh.ambientNamespaceNames;
+    const stages = props.stages ?? [];
+    if (phase.step === CanaryStep.TAGS_MOVING && phase.stage > stages.length) {
+      throw invalid('phase', `must name a stage that exists (stages: ${stages.length})`, phase.toString(),
+        stages.length > 0 ? `allowed: stage-1 … stage-${stages.length}` : "no 'stages' given: go from 'installed' to 'promoted'");
+    }
+    const pinned = props.pinnedNamespaces ?? [];
+    for (const ns of pinned) {
+      validateNamespaceName('pinnedNamespaces', ns);
+      if (!enrolled.includes(ns)) throw invalid('pinnedNamespaces', 'must name only namespaces enrolled in the mesh', ns, `enrolled: ${enrolled.join(', ') || 'none'}`);
+    }
+    const movedUpTo = phase.step === CanaryStep.TAGS_MOVING ? phase.stage
+      : phase.step === CanaryStep.PROMOTED ? stages.length : 0;
+    const moved = new Set(resolveStages(stages, enrolled, movedUpTo));
+    for (const ns of pinned) {
+      if (stages.some((s) => s.names.includes(ns))) throw invalid('stages', 'must not name a pinned namespace', ns);
+    }
+
+    const dataPlane = props.dataPlaneVersion ?? stable.version;
+    checkDataPlane(dataPlane, stable.version, canary.version, phase);
+    const dataPlaneUpdate = props.dataPlaneUpdate ?? DataPlaneUpdate.ROLLING;
+    if (!Object.values(DataPlaneUpdate).includes(dataPlaneUpdate)) throw invalid('dataPlaneUpdate', 'must be ROLLING or ON_DELETE', dataPlaneUpdate);
+    if (dataPlaneUpdate === DataPlaneUpdate.ON_DELETE && compareMinor(dataPlane.minor, '1.26') < 0) {
+      throw invalid('dataPlaneUpdate', `must be ROLLING with data plane ${dataPlane.version}: the cni and ztunnel charts offer 'updateStrategy' from 1.26`, dataPlaneUpdate,
+        'use a new node group to avoid in-place restarts on older releases');
+    }
+    const dataPlaneOnCanary = compareVersions(dataPlane, canary.version) === 0 && compareVersions(dataPlane, stable.version) !== 0;
+    if (phase.atLeast(CanaryStep.OLD_REMOVED)) {
+      const users = [
+        ...(dataPlaneOnCanary ? [] : [`ztunnel (dataPlaneVersion ${dataPlane.version})`]),
+        ...pinned.map((ns) => `namespace ${ns} (pinnedNamespaces)`),
+      ];
+      if (users.length > 0) {
+        throw invalid('phase', `must not remove revision '${stable.revision || DEFAULT_REVISION}' while it is in use by ${users.join(', ')}`, phase.toString(),
+          `first move the data plane with dataPlaneVersion ${canary.version.version} and unpin namespaces`);
+      }
+    }
+    for (const c of scopeMeshCanaries(this, mesh)) {
+      throw invalid('mesh', `must not run two canaries at once: '${c.node.path}' already canaries this mesh`, this.node.path,
+        'finish or roll back that upgrade first');
+    }
+
+    return { mesh, phase, legacy, stable, canary, stableTag, canaryTag, defaultTag, timeout, enrolled, pinned, moved, dataPlane, dataPlaneUpdate, dataPlaneOnCanary };
   }
 }
 

@@ -152,6 +152,15 @@ describe('IstioCanaryRevision: validation (synth fails, nothing is created)', ()
     fails('1.22.5', { pinnedNamespaces: ['shop'] }, /^'stages' must not name a pinned namespace, got 'shop'/);
   });
 
+  test('fails when a prop is misspelt or has the wrong type (JavaScript callers), with the construct path', () => {
+    fails('1.22.5', { canaryTags: 'x' } as never, /^'canaryTags' is not a prop of IstioCanaryRevision/);
+    fails('1.22.5', { phase: 'promoted' } as never, /^'phase' must be a CanaryPhase/);
+    const { stack, mesh } = canaryStack(V('1.22.5'));
+    let error: IstioMeshValidationError | undefined;
+    try { new IstioCanaryRevision(stack, 'Upgrade', { mesh, ...PATCH, canaryRevision: 'X' }); } catch (e) { error = e as IstioMeshValidationError; }
+    expect(error?.constructPath).toBe('test/Upgrade');
+  });
+
   test('fails when a second canary targets the same mesh (two canaries at once)', () => {
     const { stack, mesh } = canaryStack(V('1.22.5'), PATCH);
     expect(() => new IstioCanaryRevision(stack, 'Second', { mesh, ...PATCH, canaryVersion: V('1.22.7') }))
