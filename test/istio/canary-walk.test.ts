@@ -6,6 +6,8 @@ import { CanaryPhase, CanaryStage } from '../../lib/istio/canary-phase';
 import { ChartValuesReference } from '../conformance/istio-reference';
 import { SynthJson, release, resourcesOf, sharedIstioDir } from '../util';
 import { CanaryOptions, planDiff, synthCanary } from './canary-util';
+import { waypointControllers } from './revision-tag-template';
+import { IstioResourceChart } from '../../lib/istio/istio-resource-chart';
 import { DataPlaneUpdate } from '../../lib/istio/istio-canary-revision';
 
 /**
@@ -120,6 +122,25 @@ describe('canary walk 1.22.8 → 1.23.6 → 1.24.6, one synth per phase', () => 
     const canary = release(json, `istiod-${upgrade.canaryRevision}`);
     expect(canary.depends_on).toEqual([base]);
     if (step.dataPlane.revision === upgrade.canaryRevision) expect(release(json, 'istio-cni').depends_on).toEqual([`helm_release.${canary.logicalId}`]);
+  });
+
+  test.each(WALK.map((s, i) => [s.name, i] as const))('%s: every namespace\'s waypoints are programmed by exactly one istiod, the one the phase table names', (_n, i) => {
+    const { json, upgrade } = synths[i];
+    if (!upgrade) return;
+    const revisions = resourcesOf(json, 'helm_release').filter(([, r]) => r.chart === 'istiod').map(([, r]) => (values(r).revision as string | undefined) ?? 'default');
+    const hooks = Object.values(upgrade.tags).map((t) => t.kubernetesObjects[0] as any);
+    for (const [ns, label] of Object.entries(upgrade.namespaceRevisions)) {
+      const owner = WALK[i].tags![WALK[i].namespaces![ns]];
+      expect([ns, waypointControllers(revisions, hooks, label)]).toEqual([ns, [owner]]);
+    }
+  });
+
+  test.each(WALK.map((s, i) => [s.name, i] as const))('%s: no object is owned by two Helm releases; no istiod release renders tags', (_n, i) => {
+    const { json, upgrade } = synths[i];
+    const charts = upgrade ? upgrade.node.root.node.findAll().filter((c): c is IstioResourceChart => c instanceof IstioResourceChart) : [];
+    const ids = charts.flatMap((c) => [...c.kubernetesObjects, ...c.resources].map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const [, r] of resourcesOf(json, 'helm_release').filter(([, x]) => x.chart === 'istiod')) expect(values(r).revisionTags).toBeUndefined();
   });
 
   test.each(WALK.map((s, i) => [s.name, i] as const))('%s: every value conforms to the chart of its version', (_n, i) => {

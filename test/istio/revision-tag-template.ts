@@ -225,3 +225,19 @@ export function caBundlePatchedWebhooks(mwc: Record<string, any>, istiodRevision
   if (v === undefined || v !== istiodRevision) return [];
   return (mwc.webhooks as { name: string }[]).filter((w) => w.name.endsWith('sidecar-injector.istio.io')).map((w) => w.name);
 }
+
+/**
+ * Transcription of istiod's tag watcher and the waypoint (Gateway) deployment controller, 1.22.8:
+ * `pkg/revisions/tag_watcher.go` GetMyTags = {own revision} ∪ {`istio.io/tag` of every
+ * MutatingWebhookConfiguration carrying `istio.io/tag` whose `istio.io/rev` is the own revision};
+ * `pilot/pkg/config/kube/gateway/deploymentcontroller.go:299-312`: a Gateway is reconciled by an istiod
+ * when its own `istio.io/rev` label, else its namespace's, is in that istiod's tags (no label: the
+ * istiod holding `default`). Returns the revisions that would program a waypoint in that namespace.
+ */
+export function waypointControllers(istiodRevisions: string[], tagWebhooks: Record<string, any>[], namespaceRev: string | undefined): string[] {
+  return istiodRevisions.filter((rev) => {
+    const myTags = new Set([rev, ...tagWebhooks.filter((w) => 'istio.io/tag' in (w.metadata.labels ?? {}) && w.metadata.labels['istio.io/rev'] === rev).map((w) => w.metadata.labels['istio.io/tag'])]);
+    const selected = namespaceRev ?? '';
+    return myTags.has(selected) || (selected === '' && myTags.has('default'));
+  });
+}
