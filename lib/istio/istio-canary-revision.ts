@@ -1,4 +1,4 @@
-import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { Annotations, ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
@@ -179,6 +179,12 @@ export class IstioCanaryRevision extends Construct {
     } = validatedAt(this, () => this.resolve(props));
     this.mesh = mesh;
     this.phase = phase;
+    const k8s = mesh.kubernetesVersion;
+    if (isConcrete(k8s) && !canary.version.supportsKubernetes(k8s)) {
+      // Istio's support table (facts/istio-minor-hops.md §1): e.g. 1.24 needs 1.28+, 1.28 needs 1.30+.
+      Annotations.of(this).addWarning(`Istio ${canary.version.version} supports Kubernetes ${canary.version.info.kubernetesMin}–${canary.version.info.kubernetesMax}; `
+        + `the cluster runs ${k8s}. Upgrade the cluster before this hop, or accept running outside Istio's tested range.`);
+    }
     this.stableVersion = stable.version;
     this.stableRevision = stable.revision || DEFAULT_REVISION;
     this.canaryVersion = canary.version;

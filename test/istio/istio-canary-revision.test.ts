@@ -3,7 +3,9 @@ import { IstioVersion } from '../../lib/catalog/istio-versions';
 import { CanaryPhase, CanaryStage, resolveStages } from '../../lib/istio/canary-phase';
 import { DataPlaneUpdate, IstioCanaryRevision } from '../../lib/istio/istio-canary-revision';
 import { IstioMeshValidationError } from '../../lib/private/errors';
-import { release, resourcesOf, synthJson } from '../util';
+import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
+import { MeshCluster } from '../../lib/istio/mesh-cluster';
+import { release, resourcesOf, synthJson, testStack, warningsIn } from '../util';
 import { CanaryOptions, canaryStack, planDiff, synthCanary } from './canary-util';
 
 const V = (v: string) => IstioVersion.of(v);
@@ -167,6 +169,17 @@ describe('IstioCanaryRevision: validation (synth fails, nothing is created)', ()
       .toThrow(/^'mesh' must not run two canaries at once: 'test\/Upgrade' already canaries this mesh, got 'test\/Second'/);
     expect(stack.node.tryFindChild('Second')?.node.children.length).toBe(0);
   });
+});
+
+test('warns when the cluster\'s Kubernetes version is outside the canary\'s supported range (istio.io support table)', () => {
+  const stack = testStack();
+  const mesh = new IstioAmbientCluster(stack, 'Mesh', { cluster: MeshCluster.lookup({ clusterName: 'k', region: 'eu-west-1', kubernetesVersion: '1.27' }), allowUnsupportedKubernetesVersion: true });
+  const ok = new IstioCanaryRevision(stack, 'Upgrade', { mesh, canaryVersion: V('1.23.6'), phase: CanaryPhase.INSTALLED });
+  expect(warningsIn(ok)).toEqual([]);
+  const stack2 = testStack();
+  const mesh2 = new IstioAmbientCluster(stack2, 'Mesh', { cluster: MeshCluster.lookup({ clusterName: 'k', region: 'eu-west-1', kubernetesVersion: '1.27' }), allowUnsupportedKubernetesVersion: true });
+  const hop = new IstioCanaryRevision(stack2, 'Upgrade', { mesh: mesh2, stable: { version: V('1.23.6') }, canaryVersion: V('1.24.6'), phase: CanaryPhase.INSTALLED });
+  expect(warningsIn(hop)).toEqual([expect.stringMatching(/^Istio 1.24.6 supports Kubernetes 1.28–1.31; the cluster runs 1.27\. Upgrade the cluster before this hop/)]);
 });
 
 describe('IstioCanaryRevision: a patch canary on a mesh installed by IstioAmbientCluster', () => {
