@@ -47,11 +47,21 @@ export interface RevisionTagInput {
   readonly namespace: string;
 }
 
+/** A tag's MutatingWebhookConfiguration (cluster-scoped). */
+export interface TagWebhookConfiguration extends KubernetesObject {
+  readonly webhooks: readonly Record<string, unknown>[];
+}
+
+/** A tag's Service (1.28+). */
+export interface TagService extends KubernetesObject {
+  readonly spec: Record<string, unknown>;
+}
+
 type Selector = { matchExpressions: { key: string; operator: string; values?: string[] }[] };
 
 /** The objects of one tag, in the order the chart renders them (webhook, then Service). */
-export function revisionTagObjects(input: RevisionTagInput): KubernetesObject[] {
-  const out: KubernetesObject[] = [tagWebhook(input)];
+export function revisionTagObjects(input: RevisionTagInput): (TagWebhookConfiguration | TagService)[] {
+  const out: (TagWebhookConfiguration | TagService)[] = [tagWebhook(input)];
   if (compareMinor(input.version.minor, '1.28') >= 0) out.push(tagService(input));
   return out;
 }
@@ -84,7 +94,7 @@ function helmLabels(input: RevisionTagInput): Record<string, string> {
   };
 }
 
-function tagWebhook(input: RevisionTagInput): KubernetesObject {
+function tagWebhook(input: RevisionTagInput): TagWebhookConfiguration {
   const { tag } = input;
   const notDisabled = { key: 'sidecar.istio.io/inject', operator: 'NotIn', values: ['false'] };
   const webhooks = [
@@ -114,7 +124,7 @@ function tagWebhook(input: RevisionTagInput): KubernetesObject {
       labels: { ...commonLabels(input), app: 'sidecar-injector', release: input.releaseName, ...helmLabels(input) },
     },
     webhooks,
-  } as KubernetesObject;
+  };
 }
 
 function webhook(input: RevisionTagInput, prefix: string, namespaceSelector: Selector, objectSelector: Selector): Record<string, unknown> {
@@ -139,7 +149,7 @@ function webhook(input: RevisionTagInput, prefix: string, namespaceSelector: Sel
   };
 }
 
-function tagService(input: RevisionTagInput): KubernetesObject {
+function tagService(input: RevisionTagInput): TagService {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -157,5 +167,5 @@ function tagService(input: RevisionTagInput): KubernetesObject {
       ],
       selector: input.revision ? { app: 'istiod', [ISTIO_REV_LABEL]: input.revision } : { app: 'istiod', istio: 'pilot' },
     },
-  } as KubernetesObject;
+  };
 }
