@@ -247,7 +247,7 @@ export class IstioAmbientCluster extends Construct {
    * mesh's own istiod. Fails when the escape values hold a key known to be wrong for that minor.
    */
   public _revisionedIstiod(scope: Construct, id: string, o: {
-    version: IstioVersion; revision: string; extraValues?: HelmValues; dependsOn: ITerraformDependable[]; provider?: TerraformProvider;
+    version: IstioVersion; revision: string; extraValues?: HelmValues; dependsOn: ITerraformDependable[]; provider?: TerraformProvider; timeoutSeconds?: number;
   }): Release {
     return newIstioChartRelease(scope, id, {
       chart: IstioChart.ISTIOD,
@@ -258,7 +258,7 @@ export class IstioAmbientCluster extends Construct {
       values: { ...this.valuesOptions, revision: o.revision },
       escapeValues: this.escapeValues[IstioChart.ISTIOD] || o.extraValues ? mergeValues(this.escapeValues[IstioChart.ISTIOD] ?? {}, o.extraValues) : undefined,
       escapeProp: 'istiodValues',
-      timeoutSeconds: this.helmTimeoutSeconds,
+      timeoutSeconds: o.timeoutSeconds ?? this.helmTimeoutSeconds,
       provider: o.provider ?? this.helmProvider,
       dependsOn: o.dependsOn,
     });

@@ -71,7 +71,7 @@ export interface IstioCanaryRevisionProps {
   readonly dataPlaneUpdate?: DataPlaneUpdate;
   /** Escape hatch: istiod values for the canary, merged after the mesh's `istiodValues`. @default - none */
   readonly istiodValues?: HelmValues;
-  /** Helm timeout of the istiod releases. @default 600 */
+  /** Helm timeout of the istiod releases this construct installs. @default - the mesh's `helmTimeoutSeconds` */
   readonly helmTimeoutSeconds?: number;
   /** Helm provider. @default - the stack's default Helm provider */
   readonly helmProvider?: TerraformProvider;
@@ -175,7 +175,7 @@ export class IstioCanaryRevision extends Construct {
     super(scope, id);
     // ---- validation, before any child exists (errors carry this construct's path)
     const {
-      mesh, phase, legacy, stable, canary, stableTag, canaryTag, defaultTag, enrolled, pinned, moved, dataPlane, dataPlaneUpdate, dataPlaneOnCanary,
+      mesh, phase, legacy, stable, canary, stableTag, canaryTag, defaultTag, timeout, enrolled, pinned, moved, dataPlane, dataPlaneUpdate, dataPlaneOnCanary,
     } = validatedAt(this, () => this.resolve(props));
     this.mesh = mesh;
     this.phase = phase;
@@ -204,7 +204,7 @@ export class IstioCanaryRevision extends Construct {
     // 2. istiod releases, keyed by revision so a revision keeps its Terraform address across hops.
     const revisions = new Construct(this, 'Revisions');
     const istiod = (side: Side): Release => mesh._revisionedIstiod(revisions, `Istiod-${side.revision}`, {
-      version: side.version, revision: side.revision, extraValues: props.istiodValues, dependsOn: [mesh.base], provider: props.helmProvider,
+      version: side.version, revision: side.revision, extraValues: props.istiodValues, dependsOn: [mesh.base], provider: props.helmProvider, timeoutSeconds: timeout,
     });
     if (!legacy || removed) mesh._removeUnrevisionedIstiod();
     this.stableIstiod = !legacy && !removed ? istiod(stable) : undefined;
@@ -298,8 +298,8 @@ export class IstioCanaryRevision extends Construct {
       throw invalid('defaultTag', "must not be set while the unrevisioned istiod runs (it already answers to 'default'; two injectors and two waypoint controllers would claim the same objects)", defaultTag,
         "set it from phase 'old-removed' of the first canary");
     }
-    const timeout = props.helmTimeoutSeconds ?? 600;
-    validateIntRange('helmTimeoutSeconds', timeout, 60, 3600);
+    const timeout = props.helmTimeoutSeconds;
+    if (timeout !== undefined) validateIntRange('helmTimeoutSeconds', timeout, 60, 3600);
     checkEscapeValues('istiodValues', props.istiodValues, IstioChart.ISTIOD, props.canaryVersion);
 
     const enrolled = mesh.ambientNamespaceNames;

@@ -203,6 +203,26 @@ describe('IstioCanaryRevision: a patch canary on a mesh installed by IstioAmbien
     expect(release(installed.json, 'istio-base').version).toBe('1.22.8');
   });
 
+  test('helmTimeoutSeconds reaches the istiod releases it installs; without it the mesh\'s applies', () => {
+    expect(release(synthCanary(V('1.22.5'), { ...PATCH, helmTimeoutSeconds: 900 }).json, 'istiod-1-22-8').timeout).toBe(900);
+    expect(release(installed.json, 'istiod-1-22-8').timeout).toBe(600);
+  });
+
+  test('fails when helmTimeoutSeconds is outside 60–3600', () => {
+    expect(() => synthCanary(V('1.22.5'), { ...PATCH, helmTimeoutSeconds: 10 })).toThrow(/^'helmTimeoutSeconds' must be an integer from 60 to 3600, got 10/);
+  });
+
+  test('the default tag (asked for once the stable is revisioned) follows the stable tag and carries the legacy selectors', () => {
+    const hop = (phase: CanaryPhase) => synthCanary(V('1.22.5'), { stable: { version: V('1.22.7') }, canaryVersion: V('1.22.8'), phase, defaultTag: true });
+    const a = hop(CanaryPhase.INSTALLED);
+    const b = hop(CanaryPhase.PROMOTED);
+    expect(a.upgrade!.tagTargets).toEqual({ 'prod-stable': '1-22-7', 'prod-canary': '1-22-8', default: '1-22-7' });
+    expect(b.upgrade!.tagTargets).toEqual({ 'prod-stable': '1-22-8', 'prod-canary': '1-22-8', default: '1-22-8' });
+    expect(planDiff(a.json, b.json).update).toEqual(['helm_release.istio-base', 'helm_release.istio-tag-default', 'helm_release.istio-tag-prod-stable']);
+    const [hook] = b.upgrade!.tags.default.kubernetesObjects as any[];
+    expect(hook.webhooks.map((w: { name: string }) => w.name)).toEqual(['rev.namespace.sidecar-injector.istio.io', 'rev.object.sidecar-injector.istio.io', 'namespace.sidecar-injector.istio.io', 'object.sidecar-injector.istio.io']);
+  });
+
   test('the stable tag points at the unrevisioned istiod (service istiod, istio.io/rev=default), the canary tag at the canary', () => {
     const tags = installed.upgrade!.tags;
     const [stableHook] = tags['prod-stable'].kubernetesObjects as any[];
