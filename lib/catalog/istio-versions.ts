@@ -7,7 +7,8 @@ export * from './istio-traits';
 
 /**
  * What the library knows about one Istio minor. **Adding a minor is one entry in {@link ISTIO_MINORS}
- * plus its chart data in `../shared/istio-<minor>/`**: the values seam reads only these traits, the
+ * (and its `IstioVersion.V1_xx_y` constant below) plus its chart data in `../shared/istio-<minor>/`
+ * and its column in the facts file**: the values seam reads only these traits, the
  * conformance tests run every minor of the table against its own charts and CRDs, and the
  * compatibility matrix, the upgrade planner and the README table are computed from this table.
  */

@@ -22,6 +22,7 @@ export const KNOWN_WRONG_KEYS: readonly KnownWrongKeyRule[] = [
   { chart: '*', path: 'global.ambient', fix: "ambient is enabled by 'profile: ambient' on istiod and cni, which the library sets" },
   // 1.22–1.23: cni values live under 'cni.', istiod under 'pilot.' (flattened in 1.24, §2.3).
   { chart: 'cni', path: 'ambient', until: '1.23', fix: "this minor's cni chart reads 'cni.ambient.*'" },
+  { chart: 'cni', path: 'excludeNamespaces', until: '1.23', fix: "this minor's cni chart reads 'cni.excludeNamespaces'" },
   { chart: 'istiod', path: 'env', until: '1.23', fix: "this minor's istiod chart reads 'pilot.env'" },
   { chart: 'istiod', path: 'resources', until: '1.23', fix: "this minor's istiod chart reads 'pilot.resources'" },
   // 1.22 → 1.23 (§3.1): trustedZtunnelNamespace appears (under pilot), cni.logLevel removed, ztunnel xdsAddress appears.

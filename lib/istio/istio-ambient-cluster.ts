@@ -7,12 +7,12 @@ import { stringify } from 'yaml';
 import {
   ALLOW_UNSUPPORTED_K8S_PROP, SUPPORT_DATE_CONTEXT, checkDefaultKubernetesVersion, checkKubernetesVersion, defaultKubernetesVersion, istioEndOfLifeWarning, isoDay,
 } from '../catalog/compatibility';
-import { ISTIO_CHART_REPOSITORY, IstioVersion } from '../catalog/istio-versions';
+import { ISTIO_CHART_REPOSITORY, IstioVersion, compareMinor } from '../catalog/istio-versions';
 import { IEksClusterRef } from '../eks/cluster-ref';
 import { invalid } from '../private/errors';
 import { HelmValues, checkEscapeValues, mergeValues } from '../private/helm-values';
-import { IstioChart, IstioValuesOptions, ambientInstallOrder, istioChartValues } from '../private/istio-chart-values';
-import { newIstioChartRelease } from '../private/istio-release';
+import { IstioChart, IstioValuesOptions, ambientInstallOrder, cniExcludedNamespaces, istioChartValues } from '../private/istio-chart-values';
+import { istioSourceWarnings, newIstioChartRelease } from '../private/istio-release';
 import { bool, checkFreeForm, checkProps, freeForm, instanceOf, list, num, opt, props as propsSchema, shaped, str, validatedAt } from '../private/props';
 import { isConcrete, validateChartRepository, validateIntRange, validateNamespaceName } from '../private/validate';
 import { IstioResourceChart } from './istio-resource-chart';
@@ -209,6 +209,12 @@ export class IstioAmbientCluster extends Construct {
     const chartRepository = props.chartRepository ?? ISTIO_CHART_REPOSITORY;
     validateChartRepository('chartRepository', chartRepository);
     checkMeshResources(props.meshResources);
+    for (const ns of cniExcludedNamespaces(props.cniValues, istioVersion)) {
+      if (ambientNs.includes(ns) || enrollNs.includes(ns)) {
+        throw invalid('cniValues', `lists the enrolled namespace '${ns}' in excludeNamespaces: istio-cni never redirects its pods${compareMinor(istioVersion.minor, '1.30') >= 0 ? ', and Istio 1.30+ un-enrolls its running pods' : ''}`, ns,
+          'remove it from excludeNamespaces or from ambientNamespaces/enrollExistingNamespaces');
+      }
+    }
 
     const allowUnsupported = props.allowUnsupportedKubernetesVersion ?? false;
     const warnings: string[] = [];
@@ -221,6 +227,7 @@ export class IstioAmbientCluster extends Construct {
     }
     const eol = istioEndOfLifeWarning(istioVersion, asOf);
     if (eol) warnings.push(eol);
+    warnings.push(...istioSourceWarnings(chartRepository, props.imageHub));
     this.checkOneMeshPerCluster(plan.clusterName, plan.region);
     return { plan, timeout, ambientNs, enrollNs, allowUnsupported, istioVersion, mtlsMode, warnings, chartRepository };
   }

@@ -1,4 +1,4 @@
-import { compareMinor } from '../catalog/istio-versions';
+import { IstioVersion, compareMinor } from '../catalog/istio-versions';
 import { KubernetesObject } from './resources';
 
 /**
@@ -40,7 +40,7 @@ export interface RevisionTagInput {
   /** The target revision; `''` for an unrevisioned istiod. */
   readonly revision: string;
   /** The target istiod's release: its minor decides the template, its version stamps the Helm labels. */
-  readonly version: { readonly minor: string; readonly version: string };
+  readonly version: IstioVersion;
   /** Name of the Helm release that owns the tag objects (label `release`). */
   readonly releaseName: string;
   /** The istiod namespace (the release namespace of the chart). */
@@ -62,7 +62,7 @@ type Selector = { matchExpressions: { key: string; operator: string; values?: st
 /** The objects of one tag, in the order the chart renders them (webhook, then Service). */
 export function revisionTagObjects(input: RevisionTagInput): (TagWebhookConfiguration | TagService)[] {
   const out: (TagWebhookConfiguration | TagService)[] = [tagWebhook(input)];
-  if (compareMinor(input.version.minor, '1.28') >= 0) out.push(tagService(input));
+  if (input.version.info.revisionTags.tagService) out.push(tagService(input));
   return out;
 }
 

@@ -113,3 +113,14 @@ function trustedZtunnelValues(version: IstioVersion, options: IstioValuesOptions
       return { pilot: { env: { CA_TRUSTED_NODE_ACCOUNTS: `${ztunnelNs}/${ZTUNNEL_RESOURCE_NAME}` } } };
   }
 }
+
+/**
+ * Namespaces the user's cni escape values exclude from istio-cni (`excludeNamespaces`, or
+ * `cni.excludeNamespaces`, which 1.22–1.23 read and 1.24+ still merge on top). Pods there are never
+ * redirected, and from 1.30 running pods there are un-enrolled (facts/istio-minor-hops.md §3.8).
+ */
+export function cniExcludedNamespaces(cniValues: HelmValues | undefined, version: IstioVersion): string[] {
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const legacy = (cniValues?.cni as HelmValues | undefined)?.excludeNamespaces;
+  return version.info.flattenedValues ? [...list(cniValues?.excludeNamespaces), ...list(legacy)] : list(legacy);
+}

@@ -2,10 +2,10 @@ import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { Release, ReleaseConfig } from '@cdktf/provider-helm/lib/release';
 import { stringify } from 'yaml';
-import { ISTIO_CHART_REPOSITORY, IstioVersion } from '../catalog/istio-versions';
+import { ISTIO_CHART_REPOSITORY, ISTIO_LEGACY_CHART_REPOSITORY, IstioVersion } from '../catalog/istio-versions';
 import { invalid } from './errors';
 import { HelmValues, checkEscapeValues, mergeValues } from './helm-values';
-import { IstioChart, IstioValuesOptions, istioChartValues } from './istio-chart-values';
+import { IstioChart, IstioValuesOptions, isRetiredRegistry, istioChartValues } from './istio-chart-values';
 import { validateChartRepository } from './validate';
 
 /** The Helm policy every Istio release of the library shares. */
@@ -92,6 +92,24 @@ export function newIstioChartRelease(scope: Construct, id: string, o: IstioChart
     skipCrds: o.chart === IstioChart.BASE ? true : undefined,
     values: [stringify(values)],
   });
+}
+
+/** Chart locations Istio empties in December 2026 (blog 2026-08-21, facts §2.1). */
+const RETIRED_CHART_REPOSITORIES: readonly string[] = [ISTIO_LEGACY_CHART_REPOSITORY, 'oci://gcr.io/istio-release/charts'];
+
+/**
+ * Warnings for sources Istio retires in December 2026: a chart repository it empties, or an image hub
+ * under a registry it decommissions. Constructs report them with Annotations (harmless today, broken then).
+ */
+export function istioSourceWarnings(repository: string | undefined, imageHub: string | undefined): string[] {
+  const out: string[] = [];
+  if (repository !== undefined && RETIRED_CHART_REPOSITORIES.includes(repository.replace(/\/$/, ''))) {
+    out.push(`'chartRepository' ${repository} loses Istio's charts in December 2026; use ${ISTIO_CHART_REPOSITORY} (the default) or a mirror.`);
+  }
+  if (imageHub !== undefined && isRetiredRegistry(imageHub)) {
+    out.push(`'imageHub' ${imageHub} is a registry Istio decommissions in December 2026; use docker.io/istio or a pull-through cache of it.`);
+  }
+  return out;
 }
 
 /** The `helm_release` of a generated chart, with the same policy as the official charts. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { ISTIO_MINORS, IstioVersion } from '../../lib/catalog/istio-versions';
+import { CrdHandling, ISTIO_MINORS, IstioVersion } from '../../lib/catalog/istio-versions';
 import { knownWrongKeys } from '../../lib/catalog/istio-wrong-keys';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { IstioChart, IstioValuesOptions, istioChartValues } from '../../lib/private/istio-chart-values';
@@ -72,6 +72,25 @@ describe.each(ISTIO_MINORS.map((m) => m.minor))('chart values conform to Istio %
     } else {
       expect([ztunnel.hub, istiod.global?.hub, cni.global?.hub]).toEqual([undefined, undefined, undefined]);
     }
+  });
+
+  maybe("the catalog's traits of this minor match its chart data", () => {
+    const info = ISTIO_MINORS.find((m) => m.minor === minor)!;
+    const istiod = new ChartValuesReference(dir!, 'istiod');
+    const cni = new ChartValuesReference(dir!, 'cni');
+    const ztunnel = new ChartValuesReference(dir!, 'ztunnel');
+    const base = new ChartValuesReference(dir!, 'base');
+    expect(istiod.wrapper).toBe(info.valuesWrapper);
+    expect([istiod.flattened, cni.flattened]).toEqual([info.flattenedValues, info.flattenedValues]);
+    expect(base.defaultAt('base.enableCRDTemplates')).toBe(info.crdHandling === CrdHandling.TEMPLATES);
+    const trust = info.ztunnel.trustedNamespaceValue;
+    expect(['trustedZtunnelNamespace', 'pilot.trustedZtunnelNamespace'].filter((p) => istiod.defaultAt(p) !== undefined)).toEqual(trust ? [trust] : []);
+    expect(istiod.defaultAt(info.flattenedValues ? 'trustedZtunnelName' : 'pilot.trustedZtunnelName') !== undefined).toBe(info.ztunnel.trustedNameSincePatch !== undefined);
+    expect(ztunnel.defaultAt('xdsAddress') !== undefined).toBe(info.ztunnel.xdsAddressValue);
+    // ztunnel's values.yaml says what resourceName defaults to: "the release name" (1.25) or 'ztunnel'.
+    const ztunnelText = fs.readFileSync(path.join(dir!, 'ztunnel.values.yaml'), 'utf8');
+    const namedAfterRelease = /resourceName.*default to the release name/.test(ztunnelText);
+    expect(namedAfterRelease ? 'release-name' : 'static').toBe(info.ztunnel.resourceName);
   });
 
   maybe("this minor's known-wrong keys are really absent from its charts", () => {

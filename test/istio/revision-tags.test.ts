@@ -1,5 +1,6 @@
 import { MutatingWebhookConfiguration } from 'kubernetes-models/admissionregistration.k8s.io/v1/MutatingWebhookConfiguration';
 import { Service } from 'kubernetes-models/v1/Service';
+import { IstioVersion } from '../../lib/catalog/istio-versions';
 import { revisionTagObjects } from '../../lib/istio/revision-tags';
 import { sharedIstioDir } from '../util';
 import { caBundlePatchedWebhooks, renderTagTemplate, selects } from './revision-tag-template';
@@ -14,8 +15,7 @@ const cases = LATEST.flatMap((version) => [
 ]);
 
 function ours(version: string, tag: string, revision: string) {
-  const minor = version.split('.').slice(0, 2).join('.');
-  return revisionTagObjects({ tag, revision, version: { minor, version }, releaseName: `istio-tag-${tag}`, namespace: 'istio-system' }) as unknown as Record<string, any>[];
+  return revisionTagObjects({ tag, revision, version: IstioVersion.of(version), releaseName: `istio-tag-${tag}`, namespace: 'istio-system' }) as unknown as Record<string, any>[];
 }
 
 describe.each(cases)('revision tag $tag → revision "$revision" with the istiod chart $version', ({ version, tag, revision }) => {
@@ -67,7 +67,7 @@ describe('injection selectors of a tag (Kubernetes selector semantics over the r
 });
 
 test('outside istio-system the webhook name carries the namespace, as the template does', () => {
-  const [mwc] = revisionTagObjects({ tag: 't', revision: 'r', version: { minor: '1.24', version: '1.24.6' }, releaseName: 'x', namespace: 'mesh' });
+  const [mwc] = revisionTagObjects({ tag: 't', revision: 'r', version: IstioVersion.V1_24_6, releaseName: 'x', namespace: 'mesh' });
   expect(mwc.metadata.name).toBe('istio-revision-tag-t-mesh');
 });
 
