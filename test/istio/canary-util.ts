@@ -58,3 +58,17 @@ export function planDiff(before: SynthJson, after: SynthJson): { create: string[
   const update = [...b.keys()].filter((k) => a.has(k) && a.get(k)!.body !== b.get(k)!.body).map((k) => b.get(k)!.label).sort();
   return { create, destroy, update };
 }
+
+/** `depends_on` entries that name no resource of the synthesized stack (Terraform would reject the plan). */
+export function danglingDependsOn(json: SynthJson): string[] {
+  const known = new Set<string>();
+  for (const [type, byId] of Object.entries(json.resource)) for (const id of Object.keys(byId)) known.add(`${type}.${id}`);
+  for (const [type, byId] of Object.entries(json.data ?? {})) for (const id of Object.keys(byId)) known.add(`data.${type}.${id}`);
+  const out: string[] = [];
+  for (const byId of Object.values(json.resource)) {
+    for (const [id, body] of Object.entries(byId)) {
+      for (const d of (body.depends_on as string[] | undefined) ?? []) if (!known.has(d)) out.push(`${id} → ${d}`);
+    }
+  }
+  return out;
+}

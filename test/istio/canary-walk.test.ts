@@ -5,7 +5,7 @@ import { ISTIO_CHART_REPOSITORY, IstioVersion } from '../../lib/catalog/istio-ve
 import { CanaryPhase, CanaryStage } from '../../lib/istio/canary-phase';
 import { ChartValuesReference } from '../conformance/istio-reference';
 import { SynthJson, release, resourcesOf, sharedIstioDir } from '../util';
-import { CanaryOptions, planDiff, synthCanary } from './canary-util';
+import { CanaryOptions, danglingDependsOn, planDiff, synthCanary } from './canary-util';
 import { waypointControllers } from './revision-tag-template';
 import { IstioResourceChart } from '../../lib/istio/istio-resource-chart';
 import { DataPlaneUpdate } from '../../lib/istio/istio-canary-revision';
@@ -143,6 +143,10 @@ describe('canary walk 1.22.8 → 1.23.6 → 1.24.6, one synth per phase', () => 
     for (const [, r] of resourcesOf(json, 'helm_release').filter(([, x]) => x.chart === 'istiod')) expect(values(r).revisionTags).toBeUndefined();
   });
 
+  test.each(WALK.map((s, i) => [s.name, i] as const))('%s: every depends_on names a resource of the stack', (_n, i) => {
+    expect(danglingDependsOn(synths[i].json)).toEqual([]);
+  });
+
   test.each(WALK.map((s, i) => [s.name, i] as const))('%s: every value conforms to the chart of its version', (_n, i) => {
     const problems: string[] = [];
     for (const [, r] of resourcesOf(synths[i].json, 'helm_release').filter(([, x]) => x.repository === ISTIO_CHART_REPOSITORY)) {
@@ -191,12 +195,20 @@ describe('every hop of the version table, one minor at a time (latest patches)',
         if (dir) problems.push(...new ChartValuesReference(dir, r.chart as string).problems(values(r)));
       }
       expect(problems).toEqual([]);
+      expect(danglingDependsOn(json)).toEqual([]);
       const canaryTag = upgrade!.tags['prod-canary'].kubernetesObjects as any[];
       const toMinor = to.split('.').slice(0, 2).join('.');
       expect(canaryTag.map((o) => o.kind)).toEqual(toMinor >= '1.28' ? ['MutatingWebhookConfiguration', 'Service'] : ['MutatingWebhookConfiguration']);
       expect(release(json, 'istio-base').version).toBe(to);
       expect(release(json, 'ztunnel').version).toBe(phase === 'installed' ? from : to);
     }
+  });
+
+  test.each(['1.23.6', '1.26.8', '1.29.6'])('a mesh first installed at %s (istiod before cni in its install order) retires its unrevisioned istiod cleanly', (meshVersion) => {
+    const next = latest[latest.findIndex((v) => v.version === meshVersion) + 1];
+    const { json } = synthCanary(V(meshVersion), { canaryVersion: next, phase: CanaryPhase.OLD_REMOVED, dataPlaneVersion: next });
+    expect(danglingDependsOn(json)).toEqual([]);
+    expect(resourcesOf(json, 'helm_release').filter(([, r]) => r.chart === 'istiod').map(([, r]) => r.name)).toEqual([`istiod-${next.revisionName}`]);
   });
 
   test('OnDelete on 1.26+ data planes sets updateStrategy on cni and ztunnel, and the values conform', () => {
