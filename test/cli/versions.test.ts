@@ -20,7 +20,8 @@ describe('mesh-bench versions', () => {
   withFacts('prints one row per minor of the facts file, with its Kubernetes range as cells', async () => {
     const { io: cli, out } = io();
     expect(await main(['node', 'mesh-bench', 'versions', '--as-of', TEST_DAY], cli)).toBe(0);
-    const rows = out.join('').split('\n').filter((l) => /^\| 1\.\d+ \|/.test(l));
+    const matrix = out.join('').split('\n\n')[0]; // the first table; the traits table follows
+    const rows = matrix.split('\n').filter((l) => /^\| 1\.\d+ \|/.test(l));
     const ranges = facts!.kubernetesRanges();
     expect(rows.map((r) => r.split('|')[1].trim())).toEqual([...ranges.keys()]);
     const header = out.join('').split('\n')[0].split('|').map((c) => c.trim());
