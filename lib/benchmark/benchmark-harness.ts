@@ -7,8 +7,10 @@ import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { IstioAmbientCluster } from '../istio/istio-ambient-cluster';
 import { invalid } from '../private/errors';
 import { bool, checkProps, instanceOf, list, num, opt, props as propsSchema, str, stringMap, struct, validatedAt } from '../private/props';
+import { terraformSafe } from '../private/terraform-escape';
 import { validateIntRange, validateNamespaceName } from '../private/validate';
 import { BenchmarkCliAccess, BenchmarkCliSubject } from './benchmark-cli-access';
+import { BenchmarkNodeGroup } from './benchmark-node-group';
 import {
   ALL_MODES, BenchmarkMode, COMPONENT_LABEL, JOB_META_KEY, JOB_TEMPLATE_CONFIGMAP, JOB_TEMPLATE_KEY, JobTemplateMeta, MODE_LABEL,
   NODE_ROLE_LABEL, NODE_TAINT_KEY, PART_OF_LABEL, PART_OF_VALUE,
@@ -62,6 +64,20 @@ export interface BenchmarkHarnessProps {
   readonly zone?: string;
   /** Who may run the CLIs. @default [{ kind: 'Group', name: 'mesh-bench:operators' }] */
   readonly cliSubjects?: BenchmarkCliSubject[];
+  /**
+   * IAM role/user ARNs given an EKS access entry in the mesh's cluster that maps them into the
+   * CLI binding's group, so they can run `mesh-bench` and `mesh-latency` without cluster admin.
+   * @default - none (the deployer, cluster admin through the EksCluster's access entry, can run them)
+   */
+  readonly cliOperatorPrincipalArns?: string[];
+  /** Grant the CLIs `get nodes/proxy` for proxy CPU/memory sampling (a powerful permission; see the README). @default true */
+  readonly kubeletSummaryAccess?: boolean;
+  /**
+   * The benchmark nodes: the servers (and the load Job templates) are created after them, so a
+   * slow node group cannot fail the servers' rollout.
+   * @default - the BenchmarkNodeGroup of this stack, if there is exactly one; none when the nodes exist outside the stack
+   */
+  readonly nodes?: BenchmarkNodeGroup;
   /** @default - the stack's default Kubernetes provider */
   readonly kubernetesProvider?: TerraformProvider;
 }
@@ -91,6 +107,9 @@ const SCHEMA = propsSchema({
   loadNodeSelector: opt(stringMap(32)),
   zone: opt(str(64)),
   cliSubjects: opt(list(CLI_SUBJECT, 100)),
+  cliOperatorPrincipalArns: opt(list(str(2048), 100)),
+  kubeletSummaryAccess: opt(bool),
+  nodes: opt(instanceOf(BenchmarkNodeGroup, 'a BenchmarkNodeGroup')),
   kubernetesProvider: opt(instanceOf(TerraformProvider, 'a Kubernetes provider (TerraformProvider)')),
 });
 
@@ -169,6 +188,14 @@ export class BenchmarkHarness extends Construct {
       throw invalid('modes', `include '${meshModes.join("', '")}', which need an Istio control plane: pass 'mesh', add an IstioAmbientCluster to the stack, or set 'istioInstalledElsewhere: true'`, this.modes);
     }
     if (props.sidecarRevision !== undefined) validateNamespaceName('sidecarRevision', props.sidecarRevision);
+    if ((props.cliOperatorPrincipalArns ?? []).length > 0 && mesh === undefined) {
+      throw invalid('cliOperatorPrincipalArns', "need the mesh's cluster for the access entries: pass 'mesh' or add an IstioAmbientCluster to the stack", props.cliOperatorPrincipalArns);
+    }
+    const nodeGroups = TerraformStack.of(this).node.findAll().filter((c): c is BenchmarkNodeGroup => c instanceof BenchmarkNodeGroup);
+    if (props.nodes === undefined && nodeGroups.length > 1) {
+      throw invalid('nodes', 'must name the benchmark nodes when the stack has more than one BenchmarkNodeGroup', nodeGroups.map((n) => n.node.path));
+    }
+    const nodes = props.nodes ?? nodeGroups[0];
     const prefix = props.namespacePrefix ?? 'mesh-bench';
     const taken = new Set([...RESERVED_NAMESPACES, ...(mesh ? meshNamespaces(mesh) : [])]);
     for (const m of this.modes) {
@@ -193,13 +220,14 @@ export class BenchmarkHarness extends Construct {
     for (const mode of this.modes) {
       const group = new Construct(this, pascal(mode));
       const nsName = `${prefix}-${mode}`;
-      const namespace = new Namespace(group, 'Namespace', {
+      const namespace = new Namespace(group, 'Namespace', terraformSafe({
         provider, metadata: { name: nsName, labels: modeNamespaceLabels(mode, props.sidecarRevision) }, dependsOn: after.length ? after : undefined,
-      });
+      }));
       const annotations = mode === BenchmarkMode.SIDECAR ? { ...SIDECAR_PROXY_ANNOTATIONS } : {};
       const serverLabels = { [PART_OF_LABEL]: PART_OF_VALUE, [MODE_LABEL]: mode, [COMPONENT_LABEL]: 'server', app: 'fortio-server' };
-      const server = new DeploymentV1(group, 'Server', {
+      const server = new DeploymentV1(group, 'Server', terraformSafe({
         provider,
+        dependsOn: nodes ? [nodes.serverNodes] : undefined,
         metadata: { name: 'fortio-server', namespace: namespace.metadata.name, labels: serverLabels },
         spec: {
           replicas: String(replicas),
@@ -229,33 +257,36 @@ export class BenchmarkHarness extends Construct {
             },
           },
         },
-      });
-      const service = new ServiceV1(group, 'Service', {
+      }));
+      const service = new ServiceV1(group, 'Service', terraformSafe({
         provider,
         metadata: { name: 'fortio-server', namespace: namespace.metadata.name, labels: serverLabels },
         spec: {
           selector: { app: 'fortio-server', [MODE_LABEL]: mode },
           port: [{ name: 'http-echo', port: 8080, targetPort: '8080' }, { name: 'grpc-ping', port: 8079, targetPort: '8079' }],
         },
-      });
+      }));
       const targetUrl = `http://fortio-server.${nsName}.svc.cluster.local:8080/echo?size=${responseSize}`;
       const meta: JobTemplateMeta = {
         mode, namespace: nsName, targetUrl, qps, connections, durationSeconds: duration, warmupSeconds: warmup,
-        payloadBytes: responseSize, image: fortioImage, serverReplicas: replicas,
+        responseBytes: responseSize, requestPayloadBytes: requestPayload, image: fortioImage, serverReplicas: replicas,
       };
       const job = loadJobTemplate({
         mode, namespace: nsName, targetUrl, qps, connections, durationSeconds: duration, requestPayloadBytes: requestPayload,
         resolutionSeconds: resolution, fortioImage, reportImage, cpuRequest, memoryMiB, placement: loadPlacement, podAnnotations: annotations,
       });
-      const jobTemplate = new ConfigMapV1(group, 'JobTemplate', {
+      const jobTemplate = new ConfigMapV1(group, 'JobTemplate', terraformSafe({
         provider,
+        // the template is the CLI's signal that the harness is ready: not before the load nodes exist
+        dependsOn: nodes ? [nodes.clientNodes] : undefined,
         metadata: { name: JOB_TEMPLATE_CONFIGMAP, namespace: namespace.metadata.name, labels: { [PART_OF_LABEL]: PART_OF_VALUE, [MODE_LABEL]: mode } },
         data: { [JOB_TEMPLATE_KEY]: JSON.stringify(job, null, 2), [JOB_META_KEY]: JSON.stringify(meta, null, 2) },
-      });
+      }));
       this.byMode[mode] = { mode, namespace, server, service, jobTemplate, meta };
     }
     this.cliAccess = new BenchmarkCliAccess(this, 'CliAccess', {
-      subjects: props.cliSubjects ?? [{ kind: 'Group', name: 'mesh-bench:operators' }], kubernetesProvider: provider,
+      subjects: props.cliSubjects, kubernetesProvider: provider, operatorPrincipalArns: props.cliOperatorPrincipalArns,
+      cluster: mesh?.cluster, kubeletSummaryAccess: props.kubeletSummaryAccess,
     });
   }
 }

@@ -14,10 +14,12 @@ import { HelmValues, checkEscapeValues, mergeValues } from '../private/helm-valu
 import { IstioChart, IstioValuesOptions, ambientInstallOrder, cniExcludedNamespaces, istioChartValues } from '../private/istio-chart-values';
 import { istioSourceWarnings, newIstioChartRelease } from '../private/istio-release';
 import { bool, checkFreeForm, checkProps, freeForm, instanceOf, list, num, opt, props as propsSchema, shaped, str, validatedAt } from '../private/props';
+import { terraformSafe } from '../private/terraform-escape';
 import { isConcrete, validateChartRepository, validateIntRange, validateNamespaceName } from '../private/validate';
 import { IstioResourceChart } from './istio-resource-chart';
 import { MeshCluster } from './mesh-cluster';
 import { IstioResource, MtlsMode, peerAuthentication } from './resources';
+import { checkChartResources } from '../private/generated-chart';
 
 /** The namespace the control plane, CNI and ztunnel run in (ztunnel's identity is trusted there). */
 export const ISTIO_SYSTEM_NAMESPACE = 'istio-system';
@@ -62,6 +64,15 @@ export interface IstioAmbientClusterProps {
   readonly chartRepository?: string;
   /** Helm timeout per release. @default 600 */
   readonly helmTimeoutSeconds?: number;
+  /**
+   * Helm's `atomic` on every release. `true`: a failed install or upgrade is rolled back; a failed
+   * FIRST install is uninstalled, with its pods, events and logs (the evidence of why it failed), and
+   * the next apply installs again from scratch. `false`: the failed release stays in the cluster for
+   * `helm status` / `kubectl` (the helm provider warns "created but has a failed status" and Terraform
+   * marks it tainted, so the next apply replaces it). Prefer `false` while bringing up a new cluster.
+   * @default true
+   */
+  readonly helmAtomic?: boolean;
   /** Helm provider for the releases. @default - the stack's default Helm provider */
   readonly helmProvider?: TerraformProvider;
   /** Kubernetes provider for the namespaces. @default - the stack's default Kubernetes provider */
@@ -148,6 +159,7 @@ export class IstioAmbientCluster extends Construct {
         escapeProp: `${chart}Values`,
         createNamespace: chart === IstioChart.BASE,
         timeoutSeconds: timeout,
+        atomic: props.helmAtomic ?? true,
         provider: props.helmProvider,
         dependsOn: previous,
         lifecycle: chart === IstioChart.BASE && versionGuard ? { precondition: [versionGuard] } : undefined,
@@ -164,15 +176,16 @@ export class IstioAmbientCluster extends Construct {
       resources: [peerAuthentication('default', ISTIO_SYSTEM_NAMESPACE, this.mtlsMode), ...(props.meshResources ?? [])],
       dependsOn: [this.ztunnel],
       helmProvider: props.helmProvider,
+      atomic: props.helmAtomic,
     });
 
     const nsGroup = new Construct(this, 'Namespaces');
-    this.ambientNamespaces = ambientNs.map((name) => new Namespace(nsGroup, `Ambient-${name}`, {
+    this.ambientNamespaces = ambientNs.map((name) => new Namespace(nsGroup, `Ambient-${name}`, terraformSafe({
       provider: props.kubernetesProvider,
       metadata: { name, labels: { ...AMBIENT_DATAPLANE_LABEL } },
       dependsOn: [this.ztunnel],
-    }));
-    this.enrolledNamespaces = enrollNs.map((name) => new Labels(nsGroup, `Enroll-${name}`, {
+    })));
+    this.enrolledNamespaces = enrollNs.map((name) => new Labels(nsGroup, `Enroll-${name}`, terraformSafe({
       provider: props.kubernetesProvider,
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -180,7 +193,7 @@ export class IstioAmbientCluster extends Construct {
       labels: { ...AMBIENT_DATAPLANE_LABEL },
       fieldManager: 'cdktf-istio-mesh',
       dependsOn: [this.ztunnel],
-    }));
+    })));
 
     for (const w of this.warnings) Annotations.of(this).addWarning(w);
   }
@@ -337,6 +350,7 @@ const PROPS_SCHEMA = propsSchema({
   imageHub: opt(str(512)),
   chartRepository: opt(str(2048)),
   helmTimeoutSeconds: opt(num),
+  helmAtomic: opt(bool),
   helmProvider: opt(PROVIDER('Helm')),
   kubernetesProvider: opt(PROVIDER('Kubernetes')),
   baseValues: opt(freeForm),
@@ -367,6 +381,8 @@ function checkMeshResources(resources: readonly IstioResource[] | undefined): vo
     }
     checkFreeForm(`${prop}.spec`, r.spec ?? {});
   });
+  // Identity as Kubernetes requires and no clash with the mesh-wide PeerAuthentication, before any child exists.
+  checkChartResources('meshResources', resources ?? [], [peerAuthentication('default', ISTIO_SYSTEM_NAMESPACE, MtlsMode.STRICT)]);
 }
 
 function pascal(s: string): string {

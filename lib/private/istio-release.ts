@@ -6,6 +6,7 @@ import { ISTIO_CHART_REPOSITORY, ISTIO_LEGACY_CHART_REPOSITORY, IstioVersion } f
 import { invalid } from './errors';
 import { HelmValues, checkEscapeValues, mergeValues } from './helm-values';
 import { IstioChart, IstioValuesOptions, isRetiredRegistry, istioChartValues } from './istio-chart-values';
+import { terraformSafe } from './terraform-escape';
 import { validateChartRepository } from './validate';
 
 /** The Helm policy every Istio release of the library shares. */
@@ -18,6 +19,8 @@ export interface IstioReleasePolicy {
   readonly dependsOn?: ITerraformDependable[];
   /** Extra lifecycle (e.g. the Kubernetes-version precondition). @default - none */
   readonly lifecycle?: ReleaseConfig['lifecycle'];
+  /** Helm's `atomic` (see `IstioAmbientClusterProps.helmAtomic` for what it does to a failed first install). @default true */
+  readonly atomic?: boolean;
 }
 
 /** One official Istio chart at one version (see {@link newIstioChartRelease}). */
@@ -64,9 +67,9 @@ export interface GeneratedChartReleaseOptions extends IstioReleasePolicy {
  * });
  * ```
  *
- * Policy, same for every Istio release: chart pinned to `version.version`; `wait`, `atomic` and
- * `cleanup_on_fail` (a failed upgrade rolls back; a failed *first* install is removed with its
- * evidence); `skip_crds` on base (CRDs are templates owned by base in every minor, see
+ * Policy, same for every Istio release: chart pinned to `version.version`; `wait`, `atomic` (unless the
+ * caller turns it off) and `cleanup_on_fail` (a failed upgrade rolls back; a failed *first* install
+ * is removed with its evidence); every literal escaped for Terraform (terraformSafe); `skip_crds` on base (CRDs are templates owned by base in every minor, see
  * istioChartValues); values = the seam's values ← escape values, as one YAML document.
  * With `values.revision` on istiod, the release never renders revision tags: tag objects are
  * keyed by tag, not by revision, and belong in a release of their own (facts §2.6), so escape values
@@ -81,7 +84,7 @@ export function newIstioChartRelease(scope: Construct, id: string, o: IstioChart
     throw invalid(escapeProp, 'must not set \'revisionTags\' on a revisioned istiod (tags belong to a release of their own; Helm ownership would collide between revisions)', o.escapeValues.revisionTags);
   }
   const values = mergeValues(istioChartValues(o.chart, o.version, o.values), o.escapeValues);
-  return new Release(scope, id, {
+  return new Release(scope, id, terraformSafe({
     ...policy(o),
     name: o.releaseName,
     repository,
@@ -91,7 +94,7 @@ export function newIstioChartRelease(scope: Construct, id: string, o: IstioChart
     createNamespace: o.createNamespace ? true : undefined,
     skipCrds: o.chart === IstioChart.BASE ? true : undefined,
     values: [stringify(values)],
-  });
+  }));
 }
 
 /** Chart locations Istio empties in December 2026 (blog 2026-08-21, facts §2.1). */
@@ -114,14 +117,14 @@ export function istioSourceWarnings(repository: string | undefined, imageHub: st
 
 /** The `helm_release` of a generated chart, with the same policy as the official charts. */
 export function newGeneratedChartRelease(scope: Construct, id: string, o: GeneratedChartReleaseOptions): Release {
-  return new Release(scope, id, { ...policy(o), name: o.releaseName, chart: o.chartPath, namespace: o.namespace });
+  return new Release(scope, id, terraformSafe({ ...policy(o), name: o.releaseName, chart: o.chartPath, namespace: o.namespace }));
 }
 
 function policy(o: IstioReleasePolicy): Pick<ReleaseConfig, 'provider' | 'wait' | 'atomic' | 'cleanupOnFail' | 'timeout' | 'dependsOn' | 'lifecycle'> {
   return {
     provider: o.provider,
     wait: true,
-    atomic: true,
+    atomic: o.atomic ?? true,
     cleanupOnFail: true,
     timeout: o.timeoutSeconds,
     dependsOn: o.dependsOn && o.dependsOn.length > 0 ? o.dependsOn : undefined,

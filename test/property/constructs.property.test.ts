@@ -20,6 +20,7 @@ import { IstioVersion } from '../../lib/catalog/istio-versions';
 import { CanaryPhase, CanaryStage } from '../../lib/istio/canary-phase';
 import { IstioCanaryRevision } from '../../lib/istio/istio-canary-revision';
 import { IstioMeshValidationError } from '../../lib/private/errors';
+import { unescapedInterpolations } from '../terraform/interpolation-scan';
 import { existingCluster, testStack } from '../util';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
@@ -126,6 +127,8 @@ describe.each(Object.entries(TARGETS))('%s: one prop replaced by any value → a
       const text = Testing.synth(stack, true);
       expect(text).not.toMatch(/TfToken\[|\$\{Token\[/);
       expect(text).not.toContain('"polluted"');
+      // Literal text (user values included) never reaches Terraform as an interpolation or directive.
+      expect(unescapedInterpolations(stack, JSON.parse(text))).toEqual([]);
     }), { numRuns: RUNS, seed: SEED });
   });
 });
