@@ -113,6 +113,60 @@ const SCHEMA = propsSchema({
   kubernetesProvider: opt(instanceOf(TerraformProvider, 'a Kubernetes provider (TerraformProvider)')),
 });
 
+/** Checks the props (shape, then values) and resolves the defaults; throws before any child exists. */
+function validateHarness(scope: Construct, props: BenchmarkHarnessProps) {
+  checkProps('BenchmarkHarness', SCHEMA, props);
+  const modes = props.modes ?? [...ALL_MODES];
+  if (modes.length === 0) throw invalid('modes', 'must list at least one mode', modes, `modes: ${ALL_MODES.join(', ')}`);
+  for (const m of modes) {
+    if (!ALL_MODES.includes(m)) throw invalid('modes', 'must contain only known modes', m, `modes: ${ALL_MODES.join(', ')}`);
+  }
+  if (new Set(modes).size !== modes.length) throw invalid('modes', 'must not repeat a mode', modes);
+  const replicas = props.serverReplicas ?? 1;
+  const responseSize = props.responseSizeBytes ?? 1024;
+  const requestPayload = props.requestPayloadBytes ?? 0;
+  const qps = props.qps ?? 1000;
+  const connections = props.connections ?? 16;
+  const duration = props.durationSeconds ?? 180;
+  const warmup = props.warmupSeconds ?? 30;
+  const resolution = props.resolutionSeconds ?? 0.00001;
+  const memoryMiB = props.memoryMiB ?? 256;
+  validateIntRange('serverReplicas', replicas, 1, 500);
+  validateIntRange('responseSizeBytes', responseSize, 0, 262144);
+  validateIntRange('requestPayloadBytes', requestPayload, 0, 262144);
+  validateIntRange('qps', qps, 1, 100000);
+  validateIntRange('connections', connections, 1, 1024);
+  validateIntRange('durationSeconds', duration, 10, 3600);
+  validateIntRange('warmupSeconds', warmup, 0, 600);
+  validateIntRange('memoryMiB', memoryMiB, 64, 16384);
+  if (!(resolution >= 1e-7 && resolution <= 1e-3)) throw invalid('resolutionSeconds', 'must be from 1e-7 to 1e-3 seconds', resolution);
+  if (connections > qps) throw invalid('connections', `must not exceed 'qps' (${qps}): each connection needs at least one request per second`, connections);
+  const meshModes = modes.filter((m) => m !== BenchmarkMode.BASELINE);
+  const mesh = props.mesh ?? findMesh(scope);
+  if (meshModes.length > 0 && !mesh && !props.istioInstalledElsewhere) {
+    throw invalid('modes', `include '${meshModes.join("', '")}', which need an Istio control plane: pass 'mesh', add an IstioAmbientCluster to the stack, or set 'istioInstalledElsewhere: true'`, modes);
+  }
+  if (props.sidecarRevision !== undefined) validateNamespaceName('sidecarRevision', props.sidecarRevision);
+  if ((props.cliOperatorPrincipalArns ?? []).length > 0 && mesh === undefined) {
+    throw invalid('cliOperatorPrincipalArns', "need the mesh's cluster for the access entries: pass 'mesh' or add an IstioAmbientCluster to the stack", props.cliOperatorPrincipalArns);
+  }
+  const nodeGroups = TerraformStack.of(scope).node.findAll().filter((c): c is BenchmarkNodeGroup => c instanceof BenchmarkNodeGroup);
+  if (props.nodes === undefined && nodeGroups.length > 1) {
+    throw invalid('nodes', 'must name the benchmark nodes when the stack has more than one BenchmarkNodeGroup', nodeGroups.map((n) => n.node.path));
+  }
+  const nodes = props.nodes ?? nodeGroups[0];
+  const prefix = props.namespacePrefix ?? 'mesh-bench';
+  const taken = new Set([...RESERVED_NAMESPACES, ...(mesh ? meshNamespaces(mesh) : [])]);
+  for (const m of modes) {
+    const ns = `${prefix}-${m}`;
+    validateNamespaceName('namespacePrefix', ns);
+    if (taken.has(ns) || ns.startsWith('istio-')) {
+      throw invalid('namespacePrefix', 'must not produce a namespace that Istio, Kubernetes or the mesh already uses', ns, `reserved: ${[...taken].join(', ')}, istio-*`);
+    }
+  }
+  return { modes, replicas, responseSize, requestPayload, qps, connections, duration, warmup, resolution, memoryMiB, mesh, nodes, prefix };
+}
+
 /** Namespaces Istio or Kubernetes own, which the harness never uses. */
 const RESERVED_NAMESPACES = ['istio-system', 'kube-system', 'kube-public', 'kube-node-lease', 'default'];
 
@@ -155,56 +209,10 @@ export class BenchmarkHarness extends Construct {
 
   constructor(scope: Construct, id: string, props: BenchmarkHarnessProps = {}) {
     super(scope, id);
-    // ---- validation
-    validatedAt(this, () => checkProps('BenchmarkHarness', SCHEMA, props));
-    this.modes = props.modes ?? [...ALL_MODES];
-    if (this.modes.length === 0) throw invalid('modes', 'must list at least one mode', this.modes, `modes: ${ALL_MODES.join(', ')}`);
-    for (const m of this.modes) {
-      if (!ALL_MODES.includes(m)) throw invalid('modes', 'must contain only known modes', m, `modes: ${ALL_MODES.join(', ')}`);
-    }
-    if (new Set(this.modes).size !== this.modes.length) throw invalid('modes', 'must not repeat a mode', this.modes);
-    const replicas = props.serverReplicas ?? 1;
-    const responseSize = props.responseSizeBytes ?? 1024;
-    const requestPayload = props.requestPayloadBytes ?? 0;
-    const qps = props.qps ?? 1000;
-    const connections = props.connections ?? 16;
-    const duration = props.durationSeconds ?? 180;
-    const warmup = props.warmupSeconds ?? 30;
-    const resolution = props.resolutionSeconds ?? 0.00001;
-    const memoryMiB = props.memoryMiB ?? 256;
-    validateIntRange('serverReplicas', replicas, 1, 500);
-    validateIntRange('responseSizeBytes', responseSize, 0, 262144);
-    validateIntRange('requestPayloadBytes', requestPayload, 0, 262144);
-    validateIntRange('qps', qps, 1, 100000);
-    validateIntRange('connections', connections, 1, 1024);
-    validateIntRange('durationSeconds', duration, 10, 3600);
-    validateIntRange('warmupSeconds', warmup, 0, 600);
-    validateIntRange('memoryMiB', memoryMiB, 64, 16384);
-    if (!(resolution >= 1e-7 && resolution <= 1e-3)) throw invalid('resolutionSeconds', 'must be from 1e-7 to 1e-3 seconds', resolution);
-    if (connections > qps) throw invalid('connections', `must not exceed 'qps' (${qps}): each connection needs at least one request per second`, connections);
-    const meshModes = this.modes.filter((m) => m !== BenchmarkMode.BASELINE);
-    const mesh = props.mesh ?? findMesh(this);
-    if (meshModes.length > 0 && !mesh && !props.istioInstalledElsewhere) {
-      throw invalid('modes', `include '${meshModes.join("', '")}', which need an Istio control plane: pass 'mesh', add an IstioAmbientCluster to the stack, or set 'istioInstalledElsewhere: true'`, this.modes);
-    }
-    if (props.sidecarRevision !== undefined) validateNamespaceName('sidecarRevision', props.sidecarRevision);
-    if ((props.cliOperatorPrincipalArns ?? []).length > 0 && mesh === undefined) {
-      throw invalid('cliOperatorPrincipalArns', "need the mesh's cluster for the access entries: pass 'mesh' or add an IstioAmbientCluster to the stack", props.cliOperatorPrincipalArns);
-    }
-    const nodeGroups = TerraformStack.of(this).node.findAll().filter((c): c is BenchmarkNodeGroup => c instanceof BenchmarkNodeGroup);
-    if (props.nodes === undefined && nodeGroups.length > 1) {
-      throw invalid('nodes', 'must name the benchmark nodes when the stack has more than one BenchmarkNodeGroup', nodeGroups.map((n) => n.node.path));
-    }
-    const nodes = props.nodes ?? nodeGroups[0];
-    const prefix = props.namespacePrefix ?? 'mesh-bench';
-    const taken = new Set([...RESERVED_NAMESPACES, ...(mesh ? meshNamespaces(mesh) : [])]);
-    for (const m of this.modes) {
-      const ns = `${prefix}-${m}`;
-      validateNamespaceName('namespacePrefix', ns);
-      if (taken.has(ns) || ns.startsWith('istio-')) {
-        throw invalid('namespacePrefix', 'must not produce a namespace that Istio, Kubernetes or the mesh already uses', ns, `reserved: ${[...taken].join(', ')}, istio-*`);
-      }
-    }
+    // ---- validation, before any child exists
+    const v = validatedAt(this, () => validateHarness(this, props));
+    this.modes = v.modes;
+    const { replicas, responseSize, requestPayload, qps, connections, duration, warmup, resolution, memoryMiB, mesh, nodes, prefix } = v;
 
     // ---- children
     const after: ITerraformDependable[] = mesh ? [mesh.meshConfig.release] : [];
