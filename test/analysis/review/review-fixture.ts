@@ -56,8 +56,9 @@ export function mesh(stack: TerraformStack, props: Partial<IstioAmbientClusterPr
 
 /**
  * A second istiod release (a canary revision) beside the mesh, as Istio's canary docs install it:
- * the official istiod chart with `revision` (and optional `revisionTags`). Built from the Helm
- * provider's Release until IstioCanaryRevision (issue 9) is on main.
+ * the official istiod chart with `revision` (and optional `revisionTags`). A plain Release so each
+ * rule's scenario can put a revision or tag exactly where the rule looks, including states
+ * IstioCanaryRevision refuses to build (canary-walk.test.ts reviews the construct itself).
  */
 export function canaryIstiod(stack: TerraformStack, revision: string, version: string, revisionTags?: string[], id = `Istiod-${revision}`): Release {
   return new Release(stack, id, {
