@@ -1,0 +1,80 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/**
+ * How synth-time choices reach the ready app, as users run it: the exact `cdktf.json` app command,
+ * and the real cdktf CLI (0.21, offline). What the README documents under "Synth-time choices".
+ */
+const root = path.resolve(__dirname, '..', '..');
+const cdktfJson = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8')) as { app: string; context?: unknown };
+const cli = path.join(root, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf');
+
+let tmp: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-context-'));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const e = { ...process.env, CHECKPOINT_DISABLE: '1' };
+  for (const k of ['ISTIO_VERSION', 'KUBERNETES_VERSION', 'ALLOW_UNSUPPORTED_KUBERNETES_VERSION', 'CDKTF_CONTEXT_JSON', 'CDKTF_OUTDIR']) delete e[k];
+  return { ...e, ...env };
+}
+
+/** The istiod chart version the new-cluster stack pins, read from the synthesized JSON. */
+function istiodVersion(outdir: string): unknown {
+  const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'istio-ambient-new-cluster', 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, { name?: string; version?: string }>> };
+  return Object.values(json.resource.helm_release).find((r) => r.name === 'istiod')?.version;
+}
+
+/** Runs the cdktf.json `app` command exactly as the cdktf CLI does (through a shell, in the project directory). */
+function runApp(name: string, env: Record<string, string>): string {
+  const outdir = path.join(tmp, name);
+  const r = spawnSync(cdktfJson.app, { shell: true, cwd: root, encoding: 'utf8', env: cleanEnv({ ...env, CDKTF_OUTDIR: outdir }) });
+  if (r.status !== 0) throw new Error(`app command failed (${r.status}):\n${r.stderr}`);
+  return outdir;
+}
+
+/** Runs the real `cdktf synth` in `cwd` with extra args, output to a fresh directory. */
+function runCli(name: string, cwd: string, args: string[], env: Record<string, string> = {}): string {
+  const outdir = path.join(tmp, name);
+  const r = spawnSync(process.execPath, [cli, 'synth', '--output', outdir, ...args], { cwd, encoding: 'utf8', env: cleanEnv({ ...env, CI: 'true' }), timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`cdktf synth failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return outdir;
+}
+
+describe('the cdktf.json app command', () => {
+  test('runs the TypeScript sources without a build or a type-check (no dist/, no tsc)', () => {
+    expect(cdktfJson.app).not.toMatch(/\btsc\b|dist\//);
+    expect(istiodVersion(runApp('defaults', {}))).toBe('1.22.8');
+  });
+
+  test('reads the environment variables of stacks/config.ts, and context (CDKTF_CONTEXT_JSON) wins over them', () => {
+    expect(istiodVersion(runApp('env', { ISTIO_VERSION: '1.22.3' }))).toBe('1.22.3');
+    expect(istiodVersion(runApp('context-json', { ISTIO_VERSION: '1.22.3', CDKTF_CONTEXT_JSON: JSON.stringify({ istioVersion: '1.22.5' }) }))).toBe('1.22.5');
+  });
+});
+
+describe('the real cdktf CLI (0.21)', () => {
+  // cdktf-cli copies cdktf.json's `context` into CDKTF_CONTEXT_JSON, replacing the caller's value
+  // (even an empty `{}` does), so this project's cdktf.json has no `context` key.
+  test('cdktf.json has no context key, so CDKTF_CONTEXT_JSON from the environment reaches the app', () => {
+    expect(cdktfJson).not.toHaveProperty('context');
+  });
+
+  test('`-c key=value` is not an option of `cdktf synth` and is silently ignored; CDKTF_CONTEXT_JSON works', () => {
+    const out = runCli('cli-c', root, ['-c', 'istioVersion=1.22.3'], { CDKTF_CONTEXT_JSON: JSON.stringify({ istioVersion: '1.22.5' }) });
+    expect(istiodVersion(out)).toBe('1.22.5');
+  }, 150_000);
+
+  test('`context` in cdktf.json reaches the app, and replaces CDKTF_CONTEXT_JSON as a whole', () => {
+    const project = path.join(tmp, 'project-with-context');
+    fs.mkdirSync(project);
+    const app = `node --require ${JSON.stringify(path.join(root, 'scripts', 'ts-register.js'))} ${JSON.stringify(path.join(root, 'stacks', 'main.ts'))}`;
+    fs.writeFileSync(path.join(project, 'cdktf.json'), JSON.stringify({ language: 'typescript', app, context: { istioVersion: '1.22.3' } }));
+    const out = runCli('cli-cdktf-json', project, [], { CDKTF_CONTEXT_JSON: JSON.stringify({ istioVersion: '1.22.5' }) });
+    expect(istiodVersion(out)).toBe('1.22.3');
+  }, 150_000);
+});
