@@ -9,6 +9,7 @@ import { registerCompareCommand } from './compare-command';
 import { registerInspectCommand } from './inspect-command';
 import { CliIo, processIo } from './io';
 import { registerRunCommand } from './run-command';
+import { packageVersion } from './version';
 
 /**
  * Builds a fresh program (no shared state between calls). Subcommands that finish with a
@@ -18,6 +19,7 @@ import { registerRunCommand } from './run-command';
 export function buildProgram(io: CliIo = processIo(), setExitCode: (code: number) => void = () => undefined): Command {
   const program = new Command('mesh-bench')
     .description('benchmark and compare no-mesh, sidecar and ambient latency with fortio')
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerInspectCommand(program, io);

@@ -10,6 +10,7 @@ import { KubeClient } from '../kube/client';
 import { DATAPLANE_MODE_LABEL, hasIstioProxy, ISTIO_SYSTEM_NAMESPACE, ZTUNNEL_SELECTOR } from '../kube/preflight';
 import { PodView } from '../kube/types';
 import { CliIo, processIo } from './io';
+import { packageVersion } from './version';
 
 /** pilot-agent's (and ztunnel's) status port serving merged Prometheus metrics. */
 export const METRICS_PORT = 15020;
@@ -215,6 +216,7 @@ function parseQuantiles(value: string): number[] {
 export async function main(argv: readonly string[], io: LatencyIo = processIo()): Promise<number> {
   const program = new Command('mesh-latency')
     .description('per-pod Istio proxy latency quantiles (histogram_quantile over istio_request_duration_milliseconds)')
+    .version(packageVersion())
     .requiredOption('--namespace <ns>', 'namespace to inspect')
     .option('--kubeconfig <path>', 'kubeconfig file (default: KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context (default: current context)')
