@@ -18,7 +18,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const e = { ...process.env, CHECKPOINT_DISABLE: '1' };
+  const e: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1' };
   for (const k of ['ISTIO_VERSION', 'KUBERNETES_VERSION', 'ALLOW_UNSUPPORTED_KUBERNETES_VERSION', 'CDKTF_CONTEXT_JSON', 'CDKTF_OUTDIR']) delete e[k];
   return { ...e, ...env };
 }
