@@ -5,6 +5,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { SUPPORT_DATE_CONTEXT } from '../lib/catalog/compatibility';
+import { MeshCluster } from '../lib/istio/mesh-cluster';
 
 /** The day tests judge support dates by, so results do not change with the calendar. */
 export const TEST_DAY = '2026-11-24';
@@ -62,4 +63,9 @@ export function sharedIstioDir(minor: string): string | undefined {
   // eslint-disable-next-line no-console
   console.warn(`SKIPPED conformance tests for Istio ${minor}: ${dir} not found (clone with ../shared beside the repo, or set ISTIO_SHARED_DIR)`);
   return undefined;
+}
+
+/** The mesh's cluster for tests that do not care which: an existing cluster `c` in eu-west-1, looked up by name. */
+export function existingCluster(clusterName = 'c', region = 'eu-west-1'): MeshCluster {
+  return MeshCluster.lookup({ clusterName, region });
 }

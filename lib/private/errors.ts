@@ -7,12 +7,23 @@
 export class IstioMeshValidationError extends Error {
   /** The prop or option that failed validation, e.g. `istioVersion`. */
   public readonly prop: string;
+  /** The path of the construct whose props failed (`stack/Mesh`), when a construct raised it. */
+  public readonly constructPath?: string;
+  /** The message without the construct path. */
+  public readonly detail: string;
 
-  constructor(prop: string, message: string) {
-    super(message);
+  constructor(prop: string, message: string, constructPath?: string) {
+    super(constructPath === undefined ? message : `${message} [at ${constructPath}]`);
     this.name = 'IstioMeshValidationError';
     this.prop = prop;
+    this.detail = message;
+    this.constructPath = constructPath;
     Object.setPrototypeOf(this, IstioMeshValidationError.prototype);
+  }
+
+  /** The same error, placed at a construct. */
+  public at(constructPath: string): IstioMeshValidationError {
+    return new IstioMeshValidationError(this.prop, this.detail, constructPath);
   }
 }
 

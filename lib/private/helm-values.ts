@@ -1,4 +1,5 @@
 import { invalid } from './errors';
+import { checkFreeForm } from './props';
 
 /** Free-form Helm values for one chart (what `--values` would take). */
 export type HelmValues = { readonly [key: string]: unknown };
@@ -42,7 +43,8 @@ function hasPath(values: HelmValues, path: string): boolean {
  * `defaults` key (the charts' internal wrapper; 1.24 fails on it) and keys known not to exist.
  */
 export function checkEscapeValues(prop: string, values: HelmValues | undefined): void {
-  if (!values) return;
+  if (values === undefined) return;
+  checkFreeForm(prop, values);
   if ('defaults' in values) {
     throw invalid(prop, "must not nest values under 'defaults' (the chart's internal wrapper; set 'pilot.env', not 'defaults.pilot.env')", Object.keys(values));
   }
