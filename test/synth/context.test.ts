@@ -55,6 +55,12 @@ describe('the cdktf.json app command', () => {
     expect(istiodVersion(runApp('env', { ISTIO_VERSION: '1.22.3' }))).toBe('1.22.3');
     expect(istiodVersion(runApp('context-json', { ISTIO_VERSION: '1.22.3', CDKTF_CONTEXT_JSON: JSON.stringify({ istioVersion: '1.22.5' }) }))).toBe('1.22.5');
   });
+
+  test('invalid input: the message alone on stderr (no stack trace), exit 1', () => {
+    const r = spawnSync(cdktfJson.app, { shell: true, cwd: root, encoding: 'utf8', env: cleanEnv({ ISTIO_VERSION: '9.9.9', CDKTF_OUTDIR: path.join(tmp, 'invalid') }) });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("'ISTIO_VERSION' must be a supported Istio release, got '9.9.9' (supported: 1.22.0 … 1.22.8)\n");
+  });
 });
 
 describe('the real cdktf CLI (0.21)', () => {
