@@ -31,6 +31,14 @@ export class IstioMeshValidationError extends Error {
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (value === undefined) return 'undefined';
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      // A class instance (a construct, a provider, a Map): its class and construct path, not its JSON.
+      const path = (value as { node?: { path?: unknown } }).node?.path;
+      return `an instance of ${(value as object).constructor?.name ?? 'an unknown class'}${typeof path === 'string' ? ` (${path})` : ''}`;
+    }
+  }
   try {
     return JSON.stringify(value);
   } catch {

@@ -114,7 +114,13 @@ export function checkProps(what: string, schema: Schema, value: unknown, root?: 
     throw invalid(parent ? `${parent}.${issue.input}` : issue.input, `is not a prop of ${parent ? `'${parent}'` : what}`, issue.input,
       known.length > 0 ? `known: ${known.join(', ')}` : undefined);
   }
-  const prop = joinPath(root, (issue.path ?? []).map((p) => (p as { key: unknown }).key));
+  const pathKeys = (issue.path ?? []).map((p) => (p as { key: unknown }).key);
+  const prop = joinPath(root, pathKeys);
+  if (issue.type === 'strict_object' && issue.input === undefined && pathKeys.length > 0) {
+    // A required prop that is missing: valibot reports the parent object; name what the prop must be.
+    const entry = entrySchema(schema, pathKeys.map(String));
+    throw invalid(prop, `must be ${messageOf(entry) ?? 'given'}`, undefined);
+  }
   throw invalid(prop, `must be ${issue.message}`, issue.input);
 }
 
@@ -123,6 +129,22 @@ function joinPath(root: string | undefined, keys: unknown[]): string {
   let out = root ?? '';
   for (const k of keys) out += typeof k === 'number' ? `[${k}]` : out ? `.${String(k)}` : String(k);
   return out || 'props';
+}
+
+function entrySchema(schema: Schema, path: string[]): unknown {
+  let s: unknown = schema;
+  for (const k of path) {
+    while (s && (s as { wrapped?: unknown }).wrapped) s = (s as { wrapped: unknown }).wrapped;
+    s = (s as { entries?: Record<string, unknown> } | undefined)?.entries?.[k];
+  }
+  return s;
+}
+
+function messageOf(schema: unknown): string | undefined {
+  const s = schema as { message?: unknown; pipe?: unknown[] } | undefined;
+  if (typeof s?.message === 'string') return s.message;
+  const first = s?.pipe?.[0] as { message?: unknown } | undefined;
+  return typeof first?.message === 'string' ? first.message : undefined;
 }
 
 function knownKeys(schema: Schema, path: string[]): string[] {
