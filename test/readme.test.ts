@@ -24,7 +24,7 @@ interface Snippet {
   readonly fileName: string;
 }
 
-export function tsSnippets(markdown: string): Snippet[] {
+function tsSnippets(markdown: string): Snippet[] {
   const snippets: Snippet[] = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -39,7 +39,7 @@ export function tsSnippets(markdown: string): Snippet[] {
 }
 
 /** Diagnostics of the snippets, each as `<source>:<line>:<col> <message>`; empty when all compile. */
-export function compileSnippets(snippets: readonly Snippet[]): string[] {
+function compileSnippets(snippets: readonly Snippet[]): string[] {
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.CommonJS,
