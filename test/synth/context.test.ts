@@ -2,12 +2,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { childEnv, istiodVersion, ROOT } from './helpers';
 
 /**
  * How synth-time choices reach the ready app, as users run it: the exact `cdktf.json` app command,
  * and the real cdktf CLI (0.21, offline). What the README documents under "Synth-time choices".
  */
-const root = path.resolve(__dirname, '..', '..');
+const root = ROOT;
 const cdktfJson = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8')) as { app: string; context?: unknown };
 const cli = path.join(root, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf');
 
@@ -17,22 +18,10 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1' };
-  for (const k of ['ISTIO_VERSION', 'KUBERNETES_VERSION', 'ALLOW_UNSUPPORTED_KUBERNETES_VERSION', 'CDKTF_CONTEXT_JSON', 'CDKTF_OUTDIR']) delete e[k];
-  return { ...e, ...env };
-}
-
-/** The istiod chart version the new-cluster stack pins, read from the synthesized JSON. */
-function istiodVersion(outdir: string): unknown {
-  const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'istio-ambient-new-cluster', 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, { name?: string; version?: string }>> };
-  return Object.values(json.resource.helm_release).find((r) => r.name === 'istiod')?.version;
-}
-
 /** Runs the cdktf.json `app` command exactly as the cdktf CLI does (through a shell, in the project directory). */
 function runApp(name: string, env: Record<string, string>): string {
   const outdir = path.join(tmp, name);
-  const r = spawnSync(cdktfJson.app, { shell: true, cwd: root, encoding: 'utf8', env: cleanEnv({ ...env, CDKTF_OUTDIR: outdir }) });
+  const r = spawnSync(cdktfJson.app, { shell: true, cwd: root, encoding: 'utf8', env: childEnv({ ...env, CDKTF_OUTDIR: outdir }) });
   if (r.status !== 0) throw new Error(`app command failed (${r.status}):\n${r.stderr}`);
   return outdir;
 }
@@ -40,7 +29,7 @@ function runApp(name: string, env: Record<string, string>): string {
 /** Runs the real `cdktf synth` in `cwd` with extra args, output to a fresh directory. */
 function runCli(name: string, cwd: string, args: string[], env: Record<string, string> = {}): string {
   const outdir = path.join(tmp, name);
-  const r = spawnSync(process.execPath, [cli, 'synth', '--output', outdir, ...args], { cwd, encoding: 'utf8', env: cleanEnv({ ...env, CI: 'true' }), timeout: 120_000 });
+  const r = spawnSync(process.execPath, [cli, 'synth', '--output', outdir, ...args], { cwd, encoding: 'utf8', env: childEnv({ ...env, CI: 'true' }), timeout: 120_000 });
   if (r.status !== 0) throw new Error(`cdktf synth failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return outdir;
 }
@@ -57,7 +46,7 @@ describe('the cdktf.json app command', () => {
   });
 
   test('invalid input: the message alone on stderr (no stack trace), exit 1', () => {
-    const r = spawnSync(cdktfJson.app, { shell: true, cwd: root, encoding: 'utf8', env: cleanEnv({ ISTIO_VERSION: '9.9.9', CDKTF_OUTDIR: path.join(tmp, 'invalid') }) });
+    const r = spawnSync(cdktfJson.app, { shell: true, cwd: root, encoding: 'utf8', env: childEnv({ ISTIO_VERSION: '9.9.9', CDKTF_OUTDIR: path.join(tmp, 'invalid') }) });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe("'ISTIO_VERSION' must be a supported Istio release, got '9.9.9' (supported: 1.22.0 … 1.22.8)\n");
   });

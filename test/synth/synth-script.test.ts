@@ -1,36 +1,15 @@
 import { spawnSync } from 'child_process';
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { childEnv, fileHashes, istiodVersion, manifestStacks, READY_STACKS, ROOT } from './helpers';
 
-const root = path.resolve(__dirname, '..', '..');
+const root = ROOT;
 const synthScript = path.join(root, 'scripts', 'synth.js');
 
 /** Runs `npm run synth`'s script as a child process, as a user does (minus npm). */
 function runSynth(outdir: string, env: Record<string, string> = {}, args: string[] = []) {
-  const clean = { ...process.env };
-  for (const k of ['ISTIO_VERSION', 'KUBERNETES_VERSION', 'ALLOW_UNSUPPORTED_KUBERNETES_VERSION', 'CDKTF_CONTEXT_JSON']) delete clean[k];
-  return spawnSync(process.execPath, [synthScript, ...args], { cwd: root, encoding: 'utf8', env: { ...clean, CDKTF_OUTDIR: outdir, ...env } });
-}
-
-/** Every file under `dir` with its sha256, so "left whole" means byte for byte. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-function istiodVersion(outdir: string): unknown {
-  const json = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', 'istio-ambient-new-cluster', 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, { name?: string; version?: string }>> };
-  return Object.values(json.resource.helm_release).find((r) => r.name === 'istiod')?.version;
+  return spawnSync(process.execPath, [synthScript, ...args], { cwd: root, encoding: 'utf8', env: childEnv({ CDKTF_OUTDIR: outdir, ...env }) });
 }
 
 describe('npm run synth (scripts/synth.js)', () => {
@@ -47,31 +26,30 @@ describe('npm run synth (scripts/synth.js)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Synthesized 3 stacks in \d+ ms into /);
-    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
-    expect(Object.keys(manifest.stacks).sort()).toEqual(['istio-ambient-existing-cluster', 'istio-ambient-new-cluster', 'mesh-benchmark']);
+    expect(manifestStacks(outdir)).toEqual(READY_STACKS);
     expect(istiodVersion(outdir)).toBe('1.22.8');
     expect(fs.readdirSync(parent)).toEqual(['cdktf.out']);
   });
 
   test('invalid input: one message on stderr, no stack trace, exit 1, the previous output left whole', () => {
-    const before = tree(outdir);
+    const before = fileHashes(outdir);
     expect(Object.keys(before)).toContain('manifest.json');
     const r = runSynth(outdir, { ISTIO_VERSION: '9.9.9' });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^synth failed: 'ISTIO_VERSION' must be a supported Istio release, got '9\.9\.9' \(supported: 1\.22\.0 … 1\.22\.8\)\n/);
     expect(r.stderr).not.toMatch(/^\s+at /m);
-    expect(tree(outdir)).toEqual(before);
+    expect(fileHashes(outdir)).toEqual(before);
     expect(fs.readdirSync(parent)).toEqual(['cdktf.out']); // no staging directory left behind
   });
 
   test('a failure in the middle of app.synth() (after a first stack was written) leaves the previous output whole', () => {
-    const before = tree(outdir);
+    const before = fileHashes(outdir);
     const r = runSynth(outdir, {}, [path.join(root, 'test', 'fixtures', 'failing-app.ts')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^synth failed: Validation failed with the following errors:\n.*fails-validation.*this stack is invalid on purpose/);
     expect(r.stderr).not.toMatch(/^\s+at /m);
-    expect(tree(outdir)).toEqual(before);
+    expect(fileHashes(outdir)).toEqual(before);
     expect(fs.readdirSync(parent)).toEqual(['cdktf.out']);
   });
 
