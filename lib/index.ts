@@ -7,6 +7,9 @@ export * from './catalog/aws-regions';
 export * from './catalog/compatibility';
 export * from './catalog/eks-versions';
 export * from './catalog/istio-versions';
+export * from './catalog/istio-wrong-keys';
+export * from './catalog/upgrade-path';
+export * from './catalog/version-matrix';
 export * from './eks/cluster-ref';
 export * from './eks/eks-cluster';
 export * from './eks/eks-node-security';
@@ -20,4 +23,9 @@ export * from './istio/mesh-cluster';
 export * from './istio/resources';
 export { IstioMeshValidationError } from './private/errors';
 export type { HelmValues } from './private/helm-values';
+export {
+  RESULTS_FORMAT_VERSION, RESULTS_METADATA_FILE, RESULTS_RATES_DIR, RESULTS_ROUNDS_DIR, RESULTS_IDLE_DIR, RESULTS_LIMITS,
+  resultRelPath, resourcesRelPath, idleRelPath, validateRunMetadata, validateResourceSamples,
+} from './wire/results-layout';
+export type { RunMetadata, RunFailure, ProxyResourceSamples, CalibrationRecord, CalibrationStep } from './wire/results-layout';
 export * from './eks/variables';

@@ -17,6 +17,7 @@ import { clusterNameVariableConfig, regionVariableConfig } from '../../lib/eks/v
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { MeshCluster } from '../../lib/istio/mesh-cluster';
 import { IstioMeshValidationError } from '../../lib/private/errors';
+import { unescapedInterpolations } from '../terraform/interpolation-scan';
 import { existingCluster, testStack } from '../util';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
@@ -110,6 +111,8 @@ describe.each(Object.entries(TARGETS))('%s: one prop replaced by any value → a
       const text = Testing.synth(stack, true);
       expect(text).not.toMatch(/TfToken\[|\$\{Token\[/);
       expect(text).not.toContain('"polluted"');
+      // Literal text (user values included) never reaches Terraform as an interpolation or directive.
+      expect(unescapedInterpolations(stack, JSON.parse(text))).toEqual([]);
     }), { numRuns: RUNS, seed: SEED });
   });
 });
