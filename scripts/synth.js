@@ -22,6 +22,12 @@ function isInputError(e) {
   return e.name === 'IstioMeshValidationError' || /^(Validation failed with the following errors|Encountered Annotations with level "ERROR")/.test(e.message);
 }
 
+/** A path as printed: relative to the repository when inside it, else absolute. */
+function shown(p) {
+  const rel = path.relative(root, p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
 /** Replaces `target` by `fresh` (both in one directory): two renames, the old copy deleted after. */
 function swapIn(fresh, target) {
   const old = `${fresh}.old`;
@@ -53,7 +59,7 @@ function main() {
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     if (isInputError(e)) {
-      process.stderr.write(`synth failed: ${e.message}\n(nothing written; ${path.relative(root, outdir) || '.'}/ is unchanged)\n`);
+      process.stderr.write(`synth failed: ${e.message}\n(nothing written; ${shown(outdir)}/ is unchanged)\n`);
     } else {
       process.stderr.write(`synth failed with an unexpected error (a bug, please report it):\n${e instanceof Error ? e.stack : String(e)}\n`);
     }

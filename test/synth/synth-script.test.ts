@@ -37,7 +37,8 @@ describe('npm run synth (scripts/synth.js)', () => {
     const r = runSynth(outdir, { ISTIO_VERSION: '9.9.9' });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^synth failed: 'ISTIO_VERSION' must be a supported Istio release, got '9\.9\.9' \(supported: 1\.22\.0 … 1\.22\.8\)\n/);
+    expect(r.stderr).toMatch(/^synth failed: 'ISTIO_VERSION' must be a supported Istio release, got '9\.9\.9' \(supported: 1\.22\.0 … [^\n]*\)\n\(nothing written; (.*)\/ is unchanged\)\n$/);
+    expect(r.stderr).toContain(`(nothing written; ${outdir}/ is unchanged)`);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(fileHashes(outdir)).toEqual(before);
     expect(fs.readdirSync(parent)).toEqual(['cdktf.out']); // no staging directory left behind
