@@ -29,3 +29,6 @@ export {
 } from './wire/results-layout';
 export type { RunMetadata, RunFailure, ProxyResourceSamples, CalibrationRecord, CalibrationStep } from './wire/results-layout';
 export * from './eks/variables';
+export * from './istio/canary-phase';
+export * from './istio/istio-canary-revision';
+export * from './istio/revision-tags';
