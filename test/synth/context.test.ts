@@ -72,4 +72,24 @@ describe('the real cdktf CLI (0.21)', () => {
     const out = runCli('cli-cdktf-json', project, [], { CDKTF_CONTEXT_JSON: JSON.stringify({ istioVersion: '1.22.5' }) });
     expect(istiodVersion(out)).toBe('1.22.3');
   }, 150_000);
+
+  test('no README line, example, stack or library comment tells users to pass context with `cdktf … -c key=value`', () => {
+    const offenders: string[] = [];
+    const scan = (file: string): void => {
+      fs.readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+        // The README's own warning ("not `npx cdktf synth -c key=value`") is the one allowed mention.
+        if (/\bcdktf (synth|deploy|diff|plan|watch)\b[^\n]*\s(-c|--context)[\s=]+\S+=/.test(line) && !/\bnot `npx cdktf synth -c/.test(line)) offenders.push(`${path.relative(root, file)}:${i + 1}: ${line.trim()}`);
+      });
+    };
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.(ts|md)$/.test(e.name)) scan(p);
+      }
+    };
+    scan(path.join(root, 'README.md'));
+    for (const d of ['examples', 'stacks', 'lib']) walk(path.join(root, d));
+    expect(offenders).toEqual([]);
+  });
 });
