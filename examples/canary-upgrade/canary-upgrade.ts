@@ -35,6 +35,11 @@ export const CANARY_STEPS: Readonly<Record<string, { phase: string; dataPlaneOnC
   'old-removed': { phase: 'old-removed', dataPlaneOnCanary: true },
 };
 
+/** One synthesis per pipeline step (the repository's tests synthesize and `terraform validate` each). */
+export const EXAMPLE_CONTEXTS: Readonly<Record<string, Record<string, unknown>>> = Object.fromEntries(
+  Object.keys(CANARY_STEPS).map((step) => [step, { canaryStep: step }]),
+);
+
 export class CanaryUpgradeStack extends TerraformStack {
   public readonly mesh: IstioAmbientCluster;
   public readonly upgrade: IstioCanaryRevision;
