@@ -3,7 +3,11 @@ import { SUPPORT_DATE_CONTEXT, isoDay } from '../lib/catalog/compatibility';
 import { creatableEksVersions } from '../lib/catalog/eks-versions';
 import { IstioVersion } from '../lib/catalog/istio-versions';
 
-/** Synth-time choices of the ready stacks: context (`cdktf.json` or `-c`) first, then environment, then defaults. */
+/**
+ * Synth-time choices of the ready stacks: context first (`CDKTF_CONTEXT_JSON`, or `context` in cdktf.json,
+ * which the cdktf CLI copies into `CDKTF_CONTEXT_JSON`; cdktf 0.21 has no `-c` option), then the
+ * environment, then defaults.
+ */
 export interface ReadyStackConfig {
   readonly istioVersion: IstioVersion;
   readonly kubernetesVersion: string;

@@ -1,4 +1,5 @@
 import { App } from 'cdktf';
+import { IstioMeshValidationError } from '../lib/private/errors';
 import { AmbientExistingClusterStack } from './ambient-existing-cluster-stack';
 import { AmbientNewClusterStack } from './ambient-new-cluster-stack';
 import { readyStackConfig } from './config';
@@ -13,6 +14,13 @@ export function buildApp(app: App = new App()): App {
   return app;
 }
 
+// The cdktf.json app. Invalid input is the user's to fix, not a crash: its message alone on stderr, exit 1.
 if (require.main === module) {
-  buildApp().synth();
+  try {
+    buildApp().synth();
+  } catch (e) {
+    if (!(e instanceof IstioMeshValidationError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = 1;
+  }
 }

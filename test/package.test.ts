@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as source from '../lib';
@@ -46,5 +47,31 @@ describe('the package', () => {
     };
     for (const d of ['lib', 'stacks', 'examples']) walk(path.join(__dirname, '..', d));
     expect(offenders).toEqual([]);
+  });
+
+  describe('npm pack', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { packProblems } = require('../scripts/check-pack.js') as { packProblems: (files: string[], pkg: unknown, dir: string) => string[] };
+    const root = path.join(__dirname, '..');
+    const good = ['package.json', 'README.md', 'bin/mesh-bench.js', 'bin/mesh-latency.js', 'bin/mesh-review.js', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/cli/mesh-bench.js', 'dist/lib/cli/mesh-latency.js', 'dist/lib/cli/mesh-review.js'];
+
+    test('`npm pack --dry-run --json` of this directory ships dist/lib, both bins and README.md (scripts/check-pack.js --in-place)', () => {
+      const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'check-pack.js'), '--in-place'], { cwd: root, encoding: 'utf8' });
+      expect(r.stdout).toMatch(/package contents OK/);
+      expect(r.status).toBe(0);
+    });
+
+    test('the check names what is missing, shipped by mistake, or a dependency instead of a peer', () => {
+      expect(packProblems(good, pkg, root)).toEqual([]);
+      expect(packProblems(good.filter((f) => f !== 'dist/lib/index.js'), pkg, root)).toEqual(['missing from the package: dist/lib/index.js']);
+      expect(packProblems(good.filter((f) => f !== 'dist/lib/cli/mesh-latency.js'), pkg, root)).toEqual(['missing from the package: dist/lib/cli/mesh-latency.js']);
+      expect(packProblems([...good, 'lib/index.ts', 'dist/.tsbuildinfo'], pkg, root)).toEqual(['source file in the package: lib/index.ts', 'build state in the package: dist/.tsbuildinfo']);
+      const full = pkg as unknown as { dependencies: Record<string, string>; peerDependencies: Record<string, string> };
+      const peers = { ...full.peerDependencies };
+      delete peers.cdktf;
+      expect(packProblems(good, { ...full, dependencies: { ...full.dependencies, cdktf: '0.21.0' }, peerDependencies: peers }, root)).toEqual([
+        'cdktf is not a peerDependency', 'cdktf is a dependency (users would get a second copy)',
+      ]);
+    });
   });
 });

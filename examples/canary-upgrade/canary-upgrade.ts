@@ -1,14 +1,15 @@
 /**
  * Example: a canary control-plane upgrade as a pipeline drives it. The mesh was installed by
  * IstioAmbientCluster at 1.22.8 (unrevisioned istiod); this stack canaries 1.23.6. The pipeline
- * passes ONE context value per run, in this order, with a reviewed plan and a watch period between:
+ * passes ONE context value per run, in this order, with a reviewed plan and a watch period between
+ * (cdktf 0.21 has no `-c`; context comes from CDKTF_CONTEXT_JSON or cdktf.json's `context`, see README):
  *
- *   cdktf deploy -c canaryStep=installed     # base (CRDs) → canary istiod-1-23-6 + tags; nothing moves
- *   cdktf deploy -c canaryStep=stage-1       # namespace 'shop' → prod-canary (its waypoints move)
- *   cdktf deploy -c canaryStep=stage-2       # the rest (100 %)
- *   cdktf deploy -c canaryStep=promoted      # prod-stable tag + defaultRevision → 1-23-6
- *   cdktf deploy -c canaryStep=data-plane    # istio-cni, then ztunnel → 1.23.6, ztunnel on 1-23-6 (node by node)
- *   cdktf deploy -c canaryStep=old-removed   # the unrevisioned istiod is uninstalled
+ *   CDKTF_CONTEXT_JSON='{"canaryStep":"installed"}' cdktf deploy    # base (CRDs) → canary istiod-1-23-6 + tags; nothing moves
+ *   CDKTF_CONTEXT_JSON='{"canaryStep":"stage-1"}' cdktf deploy      # namespace 'shop' → prod-canary (its waypoints move)
+ *   CDKTF_CONTEXT_JSON='{"canaryStep":"stage-2"}' cdktf deploy      # the rest (100 %)
+ *   CDKTF_CONTEXT_JSON='{"canaryStep":"promoted"}' cdktf deploy     # prod-stable tag + defaultRevision → 1-23-6
+ *   CDKTF_CONTEXT_JSON='{"canaryStep":"data-plane"}' cdktf deploy   # istio-cni, then ztunnel → 1.23.6, ztunnel on 1-23-6 (node by node)
+ *   CDKTF_CONTEXT_JSON='{"canaryStep":"old-removed"}' cdktf deploy  # the unrevisioned istiod is uninstalled
  *
  * Rollback before `old-removed`: deploy an earlier step (e.g. `stage-1`, then `installed`). After
  * `data-plane`, first deploy `promoted` again (moves cni/ztunnel back), then earlier steps.
@@ -33,6 +34,11 @@ export const CANARY_STEPS: Readonly<Record<string, { phase: string; dataPlaneOnC
   'data-plane': { phase: 'promoted', dataPlaneOnCanary: true },
   'old-removed': { phase: 'old-removed', dataPlaneOnCanary: true },
 };
+
+/** One synthesis per pipeline step (the repository's tests synthesize and `terraform validate` each). */
+export const EXAMPLE_CONTEXTS: Readonly<Record<string, Record<string, unknown>>> = Object.fromEntries(
+  Object.keys(CANARY_STEPS).map((step) => [step, { canaryStep: step }]),
+);
 
 export class CanaryUpgradeStack extends TerraformStack {
   public readonly mesh: IstioAmbientCluster;

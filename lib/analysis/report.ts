@@ -13,7 +13,8 @@ import { coDiffers, runDivider, summarizeRun, RunSummary } from './run-summary';
 import { medianConfidenceInterval, medianIntervalCoverage, pairedDeltas } from './stats';
 import { assessRun, percentileStatus, PercentileStatus, RunValidity, ValidityRules, DEFAULT_RULES } from './validity';
 
-export { RunValidity, PercentileStatus, ValidityRules, DEFAULT_RULES };
+export type { RunValidity, PercentileStatus, ValidityRules };
+export { DEFAULT_RULES };
 
 /** Percentiles `compare` reports by default. */
 export const COMPARE_PERCENTILES: readonly number[] = Object.freeze([50, 90, 99, 99.9]);

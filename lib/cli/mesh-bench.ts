@@ -10,6 +10,7 @@ import { registerInspectCommand } from './inspect-command';
 import { CliIo, processIo } from './io';
 import { runMain } from './main';
 import { registerRunCommand } from './run-command';
+import { packageVersion } from './version';
 import { registerVersionsCommand } from './versions-command';
 
 /**
@@ -17,7 +18,7 @@ import { registerVersionsCommand } from './versions-command';
  * non-zero status without throwing report it through `setExitCode` (e.g. `run` with failed rounds).
  */
 export function buildProgram(io: CliIo = processIo(), setExitCode: (code: number) => void = () => undefined): Command {
-  const program = new Command('mesh-bench').description('benchmark and compare no-mesh, sidecar and ambient latency with fortio');
+  const program = new Command('mesh-bench').description('benchmark and compare no-mesh, sidecar and ambient latency with fortio').version(packageVersion());
   registerInspectCommand(program, io);
   registerCompareCommand(program, io);
   registerRunCommand(program, io, setExitCode);

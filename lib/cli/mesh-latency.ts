@@ -9,6 +9,7 @@ import { KubeClient } from '../kube/client';
 import { gatherLatency } from '../kube/latency';
 import { CliIo, processIo } from './io';
 import { runMain } from './main';
+import { packageVersion } from './version';
 
 export { quantileKey, latencyFromMetrics, ztunnelCountersFromMetrics, REQUEST_DURATION_HISTOGRAM, ZTUNNEL_COUNTERS, DEFAULT_QUANTILES } from '../analysis/latency';
 export type { LatencyReport, PodLatency, ZtunnelReading, QuantileValues, Reporter } from '../analysis/latency';
@@ -37,6 +38,7 @@ function parseQuantiles(value: string): number[] {
 export function buildLatencyProgram(io: LatencyIo, setExitCode: (code: number) => void): Command {
   const program = new Command('mesh-latency')
     .description('per-pod Istio proxy latency quantiles (histogram_quantile over istio_request_duration_milliseconds)')
+    .version(packageVersion())
     .requiredOption('--namespace <ns>', 'namespace to inspect')
     .option('--kubeconfig <path>', 'kubeconfig file (default: KUBECONFIG or ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context (default: current context)')

@@ -9,6 +9,8 @@ import { CanaryOptions, danglingDependsOn, planDiff, synthCanary } from './canar
 import { waypointControllers } from './revision-tag-template';
 import { IstioResourceChart } from '../../lib/istio/istio-resource-chart';
 import { DataPlaneUpdate } from '../../lib/istio/istio-canary-revision';
+import { offlineValidationConfig } from '../terraform/offline-config';
+import { OfflineWorkspace, ValidateResult, findOfflineTerraform } from '../terraform/terraform-cli';
 
 /**
  * The upgrade walk the issue asks for: a mesh installed by IstioAmbientCluster at 1.22.8 (unrevisioned
@@ -220,5 +222,29 @@ describe('every hop of the version table, one minor at a time (latest patches)',
       expect(values(release(json, name)).updateStrategy).toEqual({ type: 'OnDelete' });
       if (dir) expect(new ChartValuesReference(dir, release(json, name).chart as string).problems(values(release(json, name)))).toEqual([]);
     }
+  });
+});
+
+// Real `terraform validate` of every phase of the walk (offline; helm/kubernetes carried as
+// terraform_data, see test/terraform/offline-config.ts). One init + validate for all phases.
+const tf = findOfflineTerraform();
+(typeof tf === 'string' ? describe.skip : describe)('canary walk: terraform validate passes for every phase', () => {
+  const results = new Map<string, ValidateResult>();
+  beforeAll(async () => {
+    const t = tf as Exclude<typeof tf, string>;
+    const workspace = new OfflineWorkspace(t);
+    try {
+      const configs = synths.map((s, i) => ({ name: `phase_${i}`, config: offlineValidationConfig(s.json as unknown as Record<string, unknown>, { awsVersion: t.awsVersion }).config }));
+      const byName = await workspace.validateAll(configs);
+      WALK.forEach((w, i) => results.set(w.name, byName.get(`phase_${i}`)!));
+    } finally {
+      workspace.dispose();
+    }
+  }, 600_000);
+
+  test.each(WALK.map((s) => s.name))('%s is valid', (name) => {
+    const r = results.get(name)!;
+    expect(r.diagnostics.filter((d) => d.startsWith('error'))).toEqual([]);
+    expect(r.valid).toBe(true);
   });
 });

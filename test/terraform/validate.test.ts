@@ -45,8 +45,10 @@ describeIfTerraform('terraform validate (offline, real AWS provider schema)', ()
     console.log(`terraform ${tf.version} init + validate of ${results.size} configurations with hashicorp/aws ${tf.awsVersion} from ${tf.mirror}: ${[...results.values()][0].seconds.toFixed(1)} s`);
   }, 600_000);
 
-  test('covers the three ready stacks and at least two examples', () => {
+  test('covers the three ready stacks, at least two examples, and every step of the canary pipeline', () => {
     const names = stacks.map((s) => s.name);
+    expect(names.filter((n) => n.startsWith('examples/canary-upgrade/canary-upgrade/CanaryUpgradeStack@')).map((n) => n.split('@')[1]))
+      .toEqual(['installed', 'stage-1', 'stage-2', 'promoted', 'data-plane', 'old-removed']);
     expect(names.filter((n) => n.startsWith('stacks/')).sort()).toEqual(['stacks/istio-ambient-existing-cluster', 'stacks/istio-ambient-new-cluster', 'stacks/mesh-benchmark']);
     expect(names.filter((n) => n.startsWith('examples/')).length).toBeGreaterThanOrEqual(2);
   });
