@@ -8,8 +8,6 @@
  * `--fail-on` (an internal error also exits 1, with a one-line bug report on stderr); 2 = bad usage
  * or an argument that is not a readable synth output (message on stderr).
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ReviewReport, failsAt, renderJson, renderMarkdown, renderSarif, reviewOutputs } from '../analysis/review/report';
 import { RISK_LEVELS, RiskLevel } from '../analysis/review/risks';
@@ -17,6 +15,7 @@ import { EXIT_CODES } from '../private/cli-errors';
 import { CliIo, processIo } from './io';
 import { runMain } from './main';
 import { readSynthOutput } from './synth-output-reader';
+import { packageVersion } from './version';
 
 export const EXIT_OK = EXIT_CODES.OK;
 /** A finding at or above `--fail-on`: what a CI gate reads as "do not merge". */
@@ -26,19 +25,10 @@ export const EXIT_USAGE = EXIT_CODES.USAGE;
 export type ReviewFormat = 'md' | 'json' | 'sarif';
 const FORMATS: readonly ReviewFormat[] = ['md', 'json', 'sarif'];
 
-/** The package version, from the nearest package.json above this file (source and dist/ differ in depth). */
-function toolVersion(): string {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0';
-  }
-  return '0.0.0';
-}
-
 /** Renders a report in a format. */
 export function renderReport(report: ReviewReport, format: ReviewFormat): string {
   if (format === 'json') return renderJson(report);
-  if (format === 'sarif') return renderSarif(report, toolVersion());
+  if (format === 'sarif') return renderSarif(report, packageVersion());
   return renderMarkdown(report);
 }
 
@@ -53,6 +43,7 @@ function choice<T extends string>(allowed: readonly T[], flag: string): (v: stri
 export function buildReviewProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   return new Command('mesh-review')
     .description('Review a mesh change: diff two synth outputs (cdktf.out) and flag risky upgrades')
+    .version(packageVersion())
     .argument('<base>', 'synth output of the base branch (directory with manifest.json)')
     .argument('<head>', 'synth output of the head branch')
     .addOption(new Option('--format <format>', 'md | json | sarif').default('md').argParser(choice(FORMATS, '--format')))

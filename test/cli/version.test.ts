@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { main as meshBench } from '../../lib/cli/mesh-bench';
 import { main as meshLatency } from '../../lib/cli/mesh-latency';
+import { main as meshReview } from '../../lib/cli/mesh-review';
 import { packageVersion } from '../../lib/cli/version';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -16,7 +17,7 @@ function capture() {
 }
 
 describe('--version', () => {
-  test.each([['mesh-bench', meshBench], ['mesh-latency', meshLatency]] as const)('%s --version prints the package.json version and exits 0', async (name, main) => {
+  test.each([['mesh-bench', meshBench], ['mesh-latency', meshLatency], ['mesh-review', meshReview]] as const)('%s --version prints the package.json version and exits 0', async (name, main) => {
     const { io, out, err } = capture();
     expect(await main(['node', name, '--version'], io)).toBe(0);
     expect(out.join('')).toBe(`${pkg.version}\n`);
