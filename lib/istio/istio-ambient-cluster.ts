@@ -1,4 +1,4 @@
-import { Annotations, Fn, ITerraformDependable, TerraformProvider } from 'cdktf';
+import { Annotations, Fn, ITerraformDependable, TerraformProvider, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
@@ -13,6 +13,7 @@ import { invalid } from '../private/errors';
 import { HelmValues, checkEscapeValues, mergeValues } from '../private/helm-values';
 import { AMBIENT_INSTALL_ORDER, IstioChart, istioChartValues } from '../private/istio-chart-values';
 import { isConcrete, validateClusterName, validateIntRange, validateNamespaceName, validateRegion } from '../private/validate';
+import { MeshPrechecks } from './checks/mesh-prechecks';
 import { IstioResourceChart } from './istio-resource-chart';
 import { IstioResource, MtlsMode, peerAuthentication } from './resources';
 
@@ -211,6 +212,7 @@ export class IstioAmbientCluster extends Construct {
     }));
 
     for (const w of this.warnings) Annotations.of(this).addWarning(w);
+    MeshPrechecks.addTo(TerraformStack.of(this));
   }
 
   /**

@@ -15,12 +15,14 @@ function templateFileName(r: IstioResource): string {
 
 /**
  * Renders resources into the files of a Helm chart (apiVersion v2). Templates are plain YAML; any
- * `{{` in a value would be read by Helm as a template action, so it is rejected.
+ * `{{` in a value would be read by Helm as a template action, so it is rejected. `checks` are
+ * library-written templates (Helm actions allowed) that render nothing or `fail` at install time.
  */
-export function renderChart(name: string, description: string, resources: readonly IstioResource[]): ChartFiles {
+export function renderChart(name: string, description: string, resources: readonly IstioResource[], checks: ChartFiles = {}): ChartFiles {
   const files: ChartFiles = {
     'Chart.yaml': stringify({ apiVersion: 'v2', name, description, type: 'application', version: '1.0.0' }),
   };
+  for (const [file, text] of Object.entries(checks)) files[`templates/${file}`] = text;
   for (const r of resources) {
     const file = templateFileName(r);
     if (files[file] !== undefined) throw invalid('resources', 'must not contain two resources with the same kind, namespace and name', `${r.kind} ${r.metadata.namespace}/${r.metadata.name}`);

@@ -3,7 +3,8 @@ import { invalid } from './errors';
 /** Free-form Helm values for one chart (what `--values` would take). */
 export type HelmValues = { readonly [key: string]: unknown };
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+/** True for a non-null, non-array object. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

@@ -1,0 +1,18 @@
+import { RE2 } from 're2-wasm';
+
+/**
+ * Why Envoy would reject `pattern`, or undefined when it compiles. Uses Google's RE2 (compiled to
+ * WebAssembly, `re2-wasm`): Envoy's `safe_regex` is RE2, whose syntax JavaScript's RegExp does not
+ * follow (lookaround and backreferences are JS-only; RE2 caps repetition counts at 1000).
+ */
+export function re2Problem(pattern: string): string | undefined {
+  try {
+    new RE2(pattern, 'u');
+    return undefined;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    // re2-wasm prefixes "Invalid regular expression: /<pattern>/u: ".
+    const i = msg.lastIndexOf('/u: ');
+    return i >= 0 ? msg.slice(i + 4) : msg;
+  }
+}
