@@ -83,3 +83,16 @@ export function annotationsOf(stack: TerraformStack, level: 'error' | 'warning' 
     .filter((m) => m.type === `@cdktf/${level === 'warning' ? 'warn' : level}`)
     .map((m) => `[${c.node.path}] ${String(m.data)}`));
 }
+
+/** The CRD files of a Gateway API release in ../shared/gateway-api (`v1.2.1`, `standard`), or undefined with a printed reason. */
+export function sharedGatewayApiFiles(version: string, channel: string): string[] | undefined {
+  const base = process.env.ISTIO_SHARED_DIR ?? path.resolve(__dirname, '..', '..', 'shared');
+  const dir = path.join(base, 'gateway-api', version, channel);
+  if (!fs.existsSync(dir)) {
+    if (process.env.CI === 'true') throw new Error(`${dir} is missing: CI must validate against the real Gateway API CRDs`);
+    // eslint-disable-next-line no-console
+    console.warn(`SKIPPED Gateway API ${version} ${channel}: ${dir} not found`);
+    return undefined;
+  }
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f));
+}

@@ -75,7 +75,6 @@ export interface ZtunnelFinding {
   readonly cls: ZtunnelFieldClass;
 }
 
-type Obj = Record<string, unknown>;
 function nonEmpty(v: unknown): boolean {
   return Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null && v !== '';
 }

@@ -76,9 +76,14 @@ interface CrdVersion {
 export class CrdReference {
   private readonly versions = new Map<string, CrdVersion>();
 
-  constructor(dir: string) {
-    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-    const text = fs.readFileSync(path.join(dir, 'crd-all.gen.yaml'), 'utf8');
+  /**
+   * @param dir a `../shared/istio-<minor>` folder (its crd-all.gen.yaml)
+   * @param extraFiles more CRD files, e.g. a Gateway API release's (non-CRD documents are skipped)
+   */
+  constructor(dir: string, extraFiles: readonly string[] = []) {
+    // validateSchema off: some CRDs (Istio 1.23's) repeat an item in `required`, which the API server accepts and Ajv's meta-schema does not.
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, validateSchema: false });
+    const text = [path.join(dir, 'crd-all.gen.yaml'), ...extraFiles].map((f) => fs.readFileSync(f, 'utf8')).join('\n---\n');
     for (const doc of parseAllDocuments(text)) {
       const crd = doc.toJS() as Obj | null;
       if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
