@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { ExistingEksCluster, IstioAmbientCluster, MtlsMode, eksHelmProviderConfig, eksKubernetesProviderConfig } from '../lib';
+import { ExistingEksCluster, IstioAmbientCluster, MeshCluster, MtlsMode, eksHelmProviderConfig, eksKubernetesProviderConfig } from '../lib';
 
 export class PlatformStack extends TerraformStack {
   public readonly mesh: IstioAmbientCluster;
@@ -22,16 +22,12 @@ export class PlatformStack extends TerraformStack {
     const kubernetes = new KubernetesProvider(this, 'k8s-platform', eksKubernetesProviderConfig(cluster, auth));
 
     this.mesh = new IstioAmbientCluster(this, 'Mesh', {
-      clusterName: 'platform-prod',
-      region: 'eu-central-1',
-      allowedRegions: ['eu-central-1', 'eu-west-1'],
-      cluster,
+      cluster: MeshCluster.fromCluster(cluster),
       mtlsMode: MtlsMode.PERMISSIVE, // migrating: tighten to STRICT once every client is in the mesh
       enrollExistingNamespaces: ['checkout', 'payments'],
       istiodValues: { pilot: { env: { PILOT_ENABLE_STATUS: 'true' } } },
       helmProvider: helm,
       kubernetesProvider: kubernetes,
-      awsProvider: aws,
     });
   }
 }

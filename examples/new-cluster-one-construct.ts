@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { IstioAmbientCluster, IstioVersion, eksHelmProviderConfig, eksKubernetesProviderConfig } from '../lib';
+import { IstioAmbientCluster, IstioVersion, MeshCluster, eksHelmProviderConfig, eksKubernetesProviderConfig } from '../lib';
 
 export class MeshStack extends TerraformStack {
   public readonly mesh: IstioAmbientCluster;
@@ -17,13 +17,18 @@ export class MeshStack extends TerraformStack {
     super(scope, id);
     new AwsProvider(this, 'aws', { region: 'us-east-2' });
     this.mesh = new IstioAmbientCluster(this, 'Mesh', {
-      clusterName: 'mesh-demo',
-      region: 'us-east-2',
+      // The cluster is given once: created here as the mesh's child, with its options beside its name.
+      cluster: MeshCluster.create({
+        clusterName: 'mesh-demo',
+        region: 'us-east-2',
+        // EKS no longer creates 1.27–1.30 clusters; 1.32 is the closest it still creates (see README).
+        kubernetesVersion: '1.32',
+        nodeInstanceTypes: ['m7i.large'],
+        nodeDesiredSize: 3,
+        availabilityZoneCount: 3,
+      }),
       istioVersion: IstioVersion.V1_22_8,
-      // EKS no longer creates 1.27–1.30 clusters; 1.32 is the closest it still creates (see README).
-      kubernetesVersion: '1.32',
       allowUnsupportedKubernetesVersion: true,
-      clusterOptions: { nodeInstanceTypes: ['m7i.large'], nodeDesiredSize: 3, availabilityZoneCount: 3 },
       ambientNamespaces: ['shop'],
     });
     // Default (unaliased) providers, configured from the cluster the construct created.

@@ -16,6 +16,7 @@ export * from './eks/existing-eks-cluster';
 export * from './eks/provider-config';
 export * from './istio/istio-ambient-cluster';
 export * from './istio/istio-resource-chart';
+export * from './istio/mesh-cluster';
 export * from './istio/resources';
 export { IstioMeshValidationError } from './private/errors';
 export type { HelmValues } from './private/helm-values';

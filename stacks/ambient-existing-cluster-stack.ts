@@ -2,6 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ExistingEksCluster } from '../lib/eks/existing-eks-cluster';
 import { IstioAmbientCluster } from '../lib/istio/istio-ambient-cluster';
+import { MeshCluster } from '../lib/istio/mesh-cluster';
 import { clusterProviders, stackInputs } from './common';
 import { ReadyStackConfig } from './config';
 
@@ -19,9 +20,7 @@ export class AmbientExistingClusterStack extends TerraformStack {
     const { helm, kubernetes } = clusterProviders(this, cluster);
 
     this.mesh = new IstioAmbientCluster(this, 'Mesh', {
-      clusterName,
-      region,
-      cluster,
+      cluster: MeshCluster.fromCluster(cluster),
       istioVersion: config.istioVersion,
       enrollExistingNamespaces: ['default'],
       helmProvider: helm,

@@ -2,6 +2,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { EksCluster } from '../lib/eks/eks-cluster';
 import { IstioAmbientCluster } from '../lib/istio/istio-ambient-cluster';
+import { MeshCluster } from '../lib/istio/mesh-cluster';
 import { clusterProviders, stackInputs } from './common';
 import { ReadyStackConfig } from './config';
 
@@ -16,9 +17,7 @@ export class AmbientNewClusterStack extends TerraformStack {
     const { helm, kubernetes } = clusterProviders(this, cluster);
 
     this.mesh = new IstioAmbientCluster(this, 'Mesh', {
-      clusterName,
-      region,
-      cluster,
+      cluster: MeshCluster.fromCluster(cluster),
       istioVersion: config.istioVersion,
       allowUnsupportedKubernetesVersion: config.allowUnsupportedKubernetesVersion,
       ambientNamespaces: ['apps'],

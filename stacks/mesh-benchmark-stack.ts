@@ -4,6 +4,7 @@ import { BenchmarkHarness } from '../lib/benchmark/benchmark-harness';
 import { BenchmarkNodeGroup } from '../lib/benchmark/benchmark-node-group';
 import { EksCluster } from '../lib/eks/eks-cluster';
 import { IstioAmbientCluster } from '../lib/istio/istio-ambient-cluster';
+import { MeshCluster } from '../lib/istio/mesh-cluster';
 import { clusterProviders, stackInputs } from './common';
 import { ReadyStackConfig } from './config';
 
@@ -21,7 +22,7 @@ export class MeshBenchmarkStack extends TerraformStack {
     const cluster = new EksCluster(this, 'Eks', { clusterName, region, kubernetesVersion: config.kubernetesVersion, awsProvider: aws });
     const { helm, kubernetes } = clusterProviders(this, cluster);
     this.mesh = new IstioAmbientCluster(this, 'Mesh', {
-      clusterName, region, cluster, istioVersion: config.istioVersion,
+      cluster: MeshCluster.fromCluster(cluster), istioVersion: config.istioVersion,
       allowUnsupportedKubernetesVersion: config.allowUnsupportedKubernetesVersion, helmProvider: helm, kubernetesProvider: kubernetes,
     });
     // Both benchmark nodes in the first private subnet: one AZ, identical hardware for every mode.

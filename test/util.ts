@@ -6,6 +6,7 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { SUPPORT_DATE_CONTEXT } from '../lib/catalog/compatibility';
 import { IstioAmbientCluster, IstioAmbientClusterProps } from '../lib/istio/istio-ambient-cluster';
+import { MeshCluster } from '../lib/istio/mesh-cluster';
 
 /** The day tests judge support dates by, so results do not change with the calendar. */
 export const TEST_DAY = '2026-11-24';
@@ -70,7 +71,7 @@ export function sharedIstioDir(minor: string): string | undefined {
  * The one place to adapt when IstioAmbientCluster's cluster props change.
  */
 export function testMesh(stack: TerraformStack, props: Partial<IstioAmbientClusterProps> = {}): IstioAmbientCluster {
-  return new IstioAmbientCluster(stack, 'Mesh', { clusterName: 'c', region: 'eu-west-1', existingCluster: true, ...props });
+  return new IstioAmbientCluster(stack, 'Mesh', { cluster: existingCluster(), ...props });
 }
 
 const synthesized = new WeakSet<TerraformStack>();
@@ -95,4 +96,9 @@ export function sharedGatewayApiFiles(version: string, channel: string): string[
     return undefined;
   }
   return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f));
+}
+
+/** The mesh's cluster for tests that do not care which: an existing cluster `c` in eu-west-1, looked up by name. */
+export function existingCluster(clusterName = 'c', region = 'eu-west-1'): MeshCluster {
+  return MeshCluster.lookup({ clusterName, region });
 }

@@ -2,6 +2,8 @@ import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-binding-v1';
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
+import { invalid } from '../private/errors';
+import { checkProps, instanceOf, list, opt, props as propsSchema, str, struct, validatedAt } from '../private/props';
 import { PART_OF_LABEL, PART_OF_VALUE } from './contract';
 
 /** A subject bound to the CLI role. */
@@ -32,6 +34,13 @@ export const CLI_PERMISSIONS: readonly [string, string, string[]][] = [
   ['', 'nodes/proxy', ['get']],
 ];
 
+const SUBJECT_KINDS: readonly string[] = ['User', 'Group', 'ServiceAccount'];
+
+const SCHEMA = propsSchema({
+  subjects: list(struct({ kind: str(32), name: str(253), namespace: opt(str(63)) }, 'a subject { kind, name, namespace? }'), 100),
+  kubernetesProvider: opt(instanceOf(TerraformProvider, 'a Kubernetes provider (TerraformProvider)')),
+});
+
 /** RBAC for the benchmark CLIs: a ClusterRole with exactly the calls they make, bound to the given subjects. */
 export class BenchmarkCliAccess extends Construct {
   public readonly role: ClusterRoleV1;
@@ -39,6 +48,15 @@ export class BenchmarkCliAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: BenchmarkCliAccessProps) {
     super(scope, id);
+    validatedAt(this, () => {
+      checkProps('BenchmarkCliAccess', SCHEMA, props);
+      props.subjects.forEach((s, i) => {
+        if (!SUBJECT_KINDS.includes(s.kind)) throw invalid(`subjects[${i}].kind`, 'must be a known RBAC subject kind', s.kind, SUBJECT_KINDS.join(', '));
+        if ((s.kind === 'ServiceAccount') !== (s.namespace !== undefined)) {
+          throw invalid(`subjects[${i}].namespace`, 'must be given for a ServiceAccount subject and only then', s.namespace);
+        }
+      });
+    });
     const labels = { [PART_OF_LABEL]: PART_OF_VALUE };
     this.role = new ClusterRoleV1(this, 'Role', {
       provider: props.kubernetesProvider,

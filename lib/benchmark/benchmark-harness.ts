@@ -6,6 +6,7 @@ import { Namespace } from '@cdktf/provider-kubernetes/lib/namespace';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { IstioAmbientCluster } from '../istio/istio-ambient-cluster';
 import { invalid } from '../private/errors';
+import { bool, checkProps, instanceOf, list, num, opt, props as propsSchema, str, stringMap, struct, validatedAt } from '../private/props';
 import { validateIntRange, validateNamespaceName } from '../private/validate';
 import { BenchmarkCliAccess, BenchmarkCliSubject } from './benchmark-cli-access';
 import {
@@ -65,6 +66,34 @@ export interface BenchmarkHarnessProps {
   readonly kubernetesProvider?: TerraformProvider;
 }
 
+const CLI_SUBJECT = struct({ kind: str(32), name: str(253), namespace: opt(str(63)) }, 'a subject { kind, name, namespace? }');
+
+/** Runtime shape of {@link BenchmarkHarnessProps}. */
+const SCHEMA = propsSchema({
+  modes: opt(list(str(32), 16)),
+  mesh: opt(instanceOf(IstioAmbientCluster, 'an IstioAmbientCluster')),
+  istioInstalledElsewhere: opt(bool),
+  sidecarRevision: opt(str(63)),
+  namespacePrefix: opt(str(63)),
+  serverReplicas: opt(num),
+  responseSizeBytes: opt(num),
+  requestPayloadBytes: opt(num),
+  qps: opt(num),
+  connections: opt(num),
+  durationSeconds: opt(num),
+  warmupSeconds: opt(num),
+  resolutionSeconds: opt(num),
+  fortioImage: opt(str(512)),
+  reportImage: opt(str(512)),
+  cpuRequest: opt(str(32)),
+  memoryMiB: opt(num),
+  serverNodeSelector: opt(stringMap(32)),
+  loadNodeSelector: opt(stringMap(32)),
+  zone: opt(str(64)),
+  cliSubjects: opt(list(CLI_SUBJECT, 100)),
+  kubernetesProvider: opt(instanceOf(TerraformProvider, 'a Kubernetes provider (TerraformProvider)')),
+});
+
 /** Namespaces Istio or Kubernetes own, which the harness never uses. */
 const RESERVED_NAMESPACES = ['istio-system', 'kube-system', 'kube-public', 'kube-node-lease', 'default'];
 
@@ -108,6 +137,7 @@ export class BenchmarkHarness extends Construct {
   constructor(scope: Construct, id: string, props: BenchmarkHarnessProps = {}) {
     super(scope, id);
     // ---- validation
+    validatedAt(this, () => checkProps('BenchmarkHarness', SCHEMA, props));
     this.modes = props.modes ?? [...ALL_MODES];
     if (this.modes.length === 0) throw invalid('modes', 'must list at least one mode', this.modes, `modes: ${ALL_MODES.join(', ')}`);
     for (const m of this.modes) {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { EksCluster } from '../eks/eks-cluster';
 import { invalid } from '../private/errors';
+import { checkProps, instanceOf, opt, props as propsSchema, str, validatedAt } from '../private/props';
 import { NODE_ROLE_LABEL, NODE_TAINT_KEY } from './contract';
 
 /** Props of {@link BenchmarkNodeGroup}. */
@@ -17,6 +18,13 @@ export interface BenchmarkNodeGroupProps {
   readonly awsProvider?: TerraformProvider;
 }
 
+const SCHEMA = propsSchema({
+  cluster: instanceOf(EksCluster, 'an EksCluster (benchmark nodes join a cluster this stack creates)'),
+  subnetId: str(256),
+  instanceType: opt(str(64)),
+  awsProvider: opt(instanceOf(TerraformProvider, 'an AWS provider (TerraformProvider)')),
+});
+
 /**
  * Two dedicated benchmark nodes, one for the echo servers of every mode and one for the load Jobs,
  * labelled `mesh-bench/role=server|client` and tainted `mesh-bench=true:NoSchedule` so nothing else lands there.
@@ -28,9 +36,12 @@ export class BenchmarkNodeGroup extends Construct {
   constructor(scope: Construct, id: string, props: BenchmarkNodeGroupProps) {
     super(scope, id);
     const instanceType = props.instanceType ?? 'm6i.2xlarge';
-    if (/^t\d/.test(instanceType)) {
-      throw invalid('instanceType', 'must not be a burstable T-family type (CPU credits distort latency)', instanceType, 'e.g. m6i.2xlarge, c6i.2xlarge');
-    }
+    validatedAt(this, () => {
+      checkProps('BenchmarkNodeGroup', SCHEMA, props);
+      if (/^t\d/.test(instanceType)) {
+        throw invalid('instanceType', 'must not be a burstable T-family type (CPU credits distort latency)', instanceType, 'e.g. m6i.2xlarge, c6i.2xlarge');
+      }
+    });
     const make = (role: 'server' | 'client') => new EksNodeGroup(this, role === 'server' ? 'Server' : 'Client', {
       provider: props.awsProvider ?? props.cluster.awsProvider,
       clusterName: props.cluster.cluster.name,

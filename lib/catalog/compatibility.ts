@@ -57,6 +57,35 @@ export function checkKubernetesVersion(c: KubernetesVersionCheck): string[] {
   return warnings;
 }
 
+/**
+ * A new cluster at the Kubernetes version the library chose (the Istio release's newest) that EKS
+ * does not create on `asOf`: one message that names a version EKS creates and, when that version is
+ * outside Istio's range, the opt-in, so one edit fixes it.
+ */
+export function checkDefaultKubernetesVersion(prop: string, kubernetesVersion: string, istioVersion: IstioVersion, asOf: string): void {
+  const eks = findEksVersion(kubernetesVersion);
+  const state = eks ? eksSupportState(eks, asOf) : undefined;
+  if (state !== EksSupportState.ENDED && state !== EksSupportState.UNRELEASED) return;
+  const creatable = creatableEksVersions(asOf);
+  if (creatable.length === 0) return;
+  // Never suggest a version whose EKS support ends within 90 days: the fix would break again at once.
+  const soon = new Date(Date.parse(`${asOf}T00:00:00Z`) + 90 * 86_400_000).toISOString().slice(0, 10);
+  const lasting = creatable.filter((v) => (findEksVersion(v)?.endOfExtendedSupport ?? '9999-12-31') > soon);
+  const candidates = lasting.length > 0 ? lasting : creatable;
+  const inRange = candidates.filter((v) => istioVersion.supportsKubernetes(v));
+  const pick = inRange.length > 0 ? inRange[inRange.length - 1] : closestMinor(candidates, kubernetesVersion);
+  const fix = inRange.length > 0
+    ? `set ${prop}: '${pick}'`
+    : `set ${prop}: '${pick}' (the closest EKS creates with support beyond 90 days) and ${ALLOW_UNSUPPORTED_K8S_PROP}: true (Istio ${istioVersion.version} supports ${istioVersion.info.kubernetesMin}–${istioVersion.info.kubernetesMax}; EKS creates none of them), or choose a newer Istio release`;
+  throw invalid(prop, `defaults to ${kubernetesVersion}, the newest Kubernetes Istio ${istioVersion.version} supports, which EKS does not create on ${asOf}`, kubernetesVersion,
+    `${fix}; EKS creates: ${creatable.join(', ')}`);
+}
+
+function closestMinor(candidates: readonly string[], target: string): string {
+  const n = (v: string) => Number(v.split('.')[1]);
+  return [...candidates].sort((a, b) => Math.abs(n(a) - n(target)) - Math.abs(n(b) - n(target)) || n(a) - n(b))[0];
+}
+
 /** Today as ISO `YYYY-MM-DD` (UTC), or the override from context for reproducible synth. */
 export function isoDay(override?: unknown): string {
   if (typeof override === 'string') {

@@ -1,5 +1,5 @@
 import { compareMinor } from './istio-versions';
-import { isPlainObject as isObj } from '../private/helm-values';
+import { isPlainObject as isObj } from '../private/props';
 
 /**
  * What ztunnel does with one AuthorizationPolicy field, per Istio minor. Derived from pilot's ambient

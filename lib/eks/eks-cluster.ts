@@ -12,6 +12,7 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { invalid } from '../private/errors';
 import { PREFIX_LIMITS, namePrefix } from '../private/naming';
+import { bool, checkProps, freeForm, instanceOf, list, num, oneOf, opt, props, str, stringMap, validatedAt } from '../private/props';
 import { validateClusterName, validateIntRange, validateRegion } from '../private/validate';
 import { IEksClusterRef } from './cluster-ref';
 import { EksNodeSecurity } from './eks-node-security';
@@ -37,11 +38,11 @@ export const EKS_MANAGED_ADDONS = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-ag
 
 /** Options for a new EKS cluster, shared by {@link EksCluster} and `IstioAmbientCluster`. */
 export interface EksClusterOptions {
-  /** IPv4 CIDR of the new VPC. Ignored with `subnetIds`. @default '10.0.0.0/16' */
+  /** IPv4 CIDR of the new VPC (an error with `subnetIds`). @default '10.0.0.0/16' */
   readonly vpcCidr?: string;
-  /** Availability zones of the new VPC (2–6). Ignored with `subnetIds`. @default 2 */
+  /** Availability zones of the new VPC (2–6; an error with `subnetIds`). @default 2 */
   readonly availabilityZoneCount?: number;
-  /** One NAT gateway per AZ instead of one shared. @default false */
+  /** One NAT gateway per AZ instead of one shared (an error with `subnetIds`). @default false */
   readonly natGatewayPerAz?: boolean;
   /**
    * Existing subnets (at least two, in different AZs) for the control plane and nodes, instead of a new VPC.
@@ -84,6 +85,66 @@ export interface EksClusterOptions {
   readonly tags?: Record<string, string>;
 }
 
+/** Runtime shape of {@link EksClusterOptions} (shared with `MeshCluster.create`). */
+export const EKS_CLUSTER_OPTION_SCHEMAS = {
+  vpcCidr: opt(str(64)),
+  availabilityZoneCount: opt(num),
+  natGatewayPerAz: opt(bool),
+  subnetIds: opt(list(str(256), 16)),
+  vpcId: opt(str(256)),
+  nodeInstanceTypes: opt(list(str(64), 20)),
+  nodeMinSize: opt(num),
+  nodeMaxSize: opt(num),
+  nodeDesiredSize: opt(num),
+  nodeCapacityType: opt(oneOf(['ON_DEMAND', 'SPOT'])),
+  nodeAmiType: opt(str(64)),
+  nodeLabels: opt(stringMap()),
+  endpointPublicAccess: opt(bool),
+  publicAccessCidrs: opt(list(str(64), 40)),
+  adminPrincipalArns: opt(list(str(2048), 100)),
+  supportType: opt(oneOf(['STANDARD', 'EXTENDED'])),
+  vpcCniConfigurationValues: opt(freeForm),
+  tags: opt(stringMap(50)),
+};
+
+const EKS_CLUSTER_SCHEMA = props({
+  ...EKS_CLUSTER_OPTION_SCHEMAS,
+  clusterName: str(100),
+  region: str(64),
+  kubernetesVersion: str(16),
+  awsProvider: opt(instanceOf(TerraformProvider, 'an AWS provider (TerraformProvider)')),
+});
+
+/**
+ * Value rules of {@link EksClusterOptions}, naming props with `prefix` (`cluster.` when they came
+ * through `MeshCluster.create`). Shapes are checked before this runs.
+ */
+export function validateEksClusterOptions(props: EksClusterOptions, prefix = ''): void {
+  if (props.subnetIds !== undefined && props.subnetIds.length < 2) {
+    throw invalid(`${prefix}subnetIds`, 'must list at least two subnets in different availability zones', props.subnetIds);
+  }
+  if ((props.subnetIds === undefined) !== (props.vpcId === undefined)) {
+    throw invalid(`${prefix}${props.subnetIds ? 'vpcId' : 'subnetIds'}`, 'must be given together with the other of subnetIds/vpcId', props.subnetIds ? props.vpcId : props.subnetIds);
+  }
+  if (props.subnetIds !== undefined) {
+    // Options of the new VPC would be ignored beside your own subnets: make that an error, not a surprise.
+    for (const k of ['vpcCidr', 'availabilityZoneCount', 'natGatewayPerAz'] as const) {
+      if (props[k] !== undefined) throw invalid(`${prefix}${k}`, "configures the new VPC, which is not created when 'subnetIds' is given; remove it", props[k]);
+    }
+  }
+  const minSize = props.nodeMinSize ?? 2;
+  const maxSize = props.nodeMaxSize ?? 4;
+  validateIntRange(`${prefix}nodeMinSize`, minSize, 1, 450);
+  validateIntRange(`${prefix}nodeMaxSize`, maxSize, minSize, 450);
+  validateIntRange(`${prefix}nodeDesiredSize`, props.nodeDesiredSize ?? 3, minSize, maxSize);
+  if (props.nodeInstanceTypes !== undefined && props.nodeInstanceTypes.length === 0) {
+    throw invalid(`${prefix}nodeInstanceTypes`, 'must list at least one instance type', props.nodeInstanceTypes);
+  }
+  if (props.endpointPublicAccess === false && props.publicAccessCidrs !== undefined) {
+    throw invalid(`${prefix}publicAccessCidrs`, "restricts the public endpoint, which 'endpointPublicAccess: false' turns off; remove one of them", props.publicAccessCidrs);
+  }
+}
+
 /** The `vpc-cni` add-on configuration Istio ambient needs on EKS. */
 export const ISTIO_VPC_CNI_CONFIGURATION: Readonly<Record<string, unknown>> = { env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' } };
 
@@ -122,22 +183,16 @@ export class EksCluster extends Construct implements IEksClusterRef {
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
-    validateClusterName('clusterName', props.clusterName);
-    validateRegion('region', props.region);
-    if (props.subnetIds !== undefined && props.subnetIds.length < 2) {
-      throw invalid('subnetIds', 'must list at least two subnets in different availability zones', props.subnetIds);
-    }
-    if ((props.subnetIds === undefined) !== (props.vpcId === undefined)) {
-      throw invalid(props.subnetIds ? 'vpcId' : 'subnetIds', 'must be given together with the other of subnetIds/vpcId', props.subnetIds ? props.vpcId : props.subnetIds);
-    }
+    validatedAt(this, () => {
+      checkProps('EksCluster', EKS_CLUSTER_SCHEMA, props);
+      validateClusterName('clusterName', props.clusterName);
+      validateRegion('region', props.region);
+      validateEksClusterOptions(props);
+    });
     const minSize = props.nodeMinSize ?? 2;
     const maxSize = props.nodeMaxSize ?? 4;
     const desiredSize = props.nodeDesiredSize ?? 3;
-    validateIntRange('nodeMinSize', minSize, 1, 450);
-    validateIntRange('nodeMaxSize', maxSize, minSize, 450);
-    validateIntRange('nodeDesiredSize', desiredSize, minSize, maxSize);
     const instanceTypes = props.nodeInstanceTypes ?? ['m6i.large'];
-    if (instanceTypes.length === 0) throw invalid('nodeInstanceTypes', 'must list at least one instance type', instanceTypes);
 
     this.clusterName = props.clusterName;
     this.region = props.region;

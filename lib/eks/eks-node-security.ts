@@ -4,6 +4,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { PREFIX_LIMITS, namePrefix } from '../private/naming';
+import { checkProps, instanceOf, opt, props as propsSchema, str, stringMap, validatedAt } from '../private/props';
 
 /** Props of {@link EksNodeSecurity}. */
 export interface EksNodeSecurityProps {
@@ -35,6 +36,14 @@ export const ISTIO_NODE_PORTS: readonly IstioNodePort[] = [
   { port: 15008, from: 'nodes', description: 'HBONE (ztunnel mTLS tunnel) between nodes' },
 ];
 
+const SCHEMA = propsSchema({
+  clusterName: str(100),
+  vpcId: str(256),
+  clusterSecurityGroupId: str(256),
+  awsProvider: opt(instanceOf(TerraformProvider, 'an AWS provider (TerraformProvider)')),
+  tags: opt(stringMap(50)),
+});
+
 /** A node security group carrying the Istio port rules, attached to the nodes beside the cluster security group. */
 export class EksNodeSecurity extends Construct {
   public readonly securityGroup: SecurityGroup;
@@ -42,6 +51,7 @@ export class EksNodeSecurity extends Construct {
 
   constructor(scope: Construct, id: string, props: EksNodeSecurityProps) {
     super(scope, id);
+    validatedAt(this, () => checkProps('EksNodeSecurity', SCHEMA, props));
     const provider = props.awsProvider;
     this.securityGroup = new SecurityGroup(this, 'NodeSecurityGroup', {
       provider,

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { PREFIX_LIMITS, namePrefix } from '../private/naming';
+import { checkProps, instanceOf, opt, props as propsSchema, str, stringMap, validatedAt } from '../private/props';
 
 /** Props of {@link EksRoles}. */
 export interface EksRolesProps {
@@ -27,6 +28,13 @@ function assumeRole(service: string): string {
   });
 }
 
+const SCHEMA = propsSchema({
+  clusterName: str(100),
+  partition: str(32),
+  awsProvider: opt(instanceOf(TerraformProvider, 'an AWS provider (TerraformProvider)')),
+  tags: opt(stringMap(50)),
+});
+
 /** The IAM roles of an EKS cluster: one for the control plane, one for the managed nodes. */
 export class EksRoles extends Construct {
   public readonly clusterRole: IamRole;
@@ -36,6 +44,7 @@ export class EksRoles extends Construct {
 
   constructor(scope: Construct, id: string, props: EksRolesProps) {
     super(scope, id);
+    validatedAt(this, () => checkProps('EksRoles', SCHEMA, props));
     const provider = props.awsProvider;
     this.clusterRole = new IamRole(this, 'ClusterRole', {
       provider, namePrefix: namePrefix(props.clusterName, '-cluster-', PREFIX_LIMITS.iamRole), assumeRolePolicy: assumeRole('eks.amazonaws.com'), tags: props.tags,

@@ -10,6 +10,7 @@ import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { invalid } from '../private/errors';
+import { bool, checkProps, instanceOf, num, opt, props as propsSchema, str, stringMap, validatedAt } from '../private/props';
 import { validateIntRange } from '../private/validate';
 
 /** Props of {@link EksVpc}. */
@@ -40,6 +41,15 @@ export interface EksVpcProps {
   readonly tags?: Record<string, string>;
 }
 
+const SCHEMA = propsSchema({
+  clusterName: str(100),
+  cidr: opt(str(64)),
+  availabilityZoneCount: opt(num),
+  natGatewayPerAz: opt(bool),
+  awsProvider: opt(instanceOf(TerraformProvider, 'an AWS provider (TerraformProvider)')),
+  tags: opt(stringMap(50)),
+});
+
 /**
  * A VPC for EKS: private and public subnets in N availability zones, an internet gateway, NAT
  * gateway(s), and the subnet tags the AWS load balancer integration looks for.
@@ -55,10 +65,13 @@ export class EksVpc extends Construct {
     super(scope, id);
     const cidr = props.cidr ?? '10.0.0.0/16';
     this.availabilityZoneCount = props.availabilityZoneCount ?? 2;
-    validateIntRange('availabilityZoneCount', this.availabilityZoneCount, 2, 6);
-    if (!/^(\d{1,3}\.){3}\d{1,3}\/(1[6-9]|2[0-4])$/.test(cidr)) {
-      throw invalid('vpcCidr', 'must be an IPv4 CIDR from /16 to /24', cidr);
-    }
+    validatedAt(this, () => {
+      checkProps('EksVpc', SCHEMA, props);
+      validateIntRange('availabilityZoneCount', this.availabilityZoneCount, 2, 6);
+      if (!/^(\d{1,3}\.){3}\d{1,3}\/(1[6-9]|2[0-4])$/.test(cidr)) {
+        throw invalid('vpcCidr', 'must be an IPv4 CIDR from /16 to /24', cidr);
+      }
+    });
     const provider = props.awsProvider;
     const tags = (name: string, extra: Record<string, string> = {}) => ({ ...props.tags, Name: `${props.clusterName}-${name}`, ...extra });
 

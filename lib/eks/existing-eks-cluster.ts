@@ -1,6 +1,7 @@
 import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
+import { checkProps, instanceOf, opt, props as propsSchema, str, validatedAt } from '../private/props';
 import { validateClusterName, validateRegion } from '../private/validate';
 import { IEksClusterRef } from './cluster-ref';
 
@@ -13,6 +14,12 @@ export interface ExistingEksClusterProps {
   /** AWS provider for the lookup. @default - the stack's default AWS provider */
   readonly awsProvider?: TerraformProvider;
 }
+
+const SCHEMA = propsSchema({
+  clusterName: str(100),
+  region: str(64),
+  awsProvider: opt(instanceOf(TerraformProvider, 'an AWS provider (TerraformProvider)')),
+});
 
 /**
  * An EKS cluster that already exists, looked up by name as data sources at plan time. Its Kubernetes
@@ -30,8 +37,11 @@ export class ExistingEksCluster extends Construct implements IEksClusterRef {
 
   constructor(scope: Construct, id: string, props: ExistingEksClusterProps) {
     super(scope, id);
-    validateClusterName('clusterName', props.clusterName);
-    validateRegion('region', props.region);
+    validatedAt(this, () => {
+      checkProps('ExistingEksCluster', SCHEMA, props);
+      validateClusterName('clusterName', props.clusterName);
+      validateRegion('region', props.region);
+    });
     this.clusterName = props.clusterName;
     this.region = props.region;
     this.awsProvider = props.awsProvider;

@@ -1,6 +1,8 @@
 import { Fn } from 'cdktf';
 import type { HelmProviderConfig, HelmProviderKubernetes } from '@cdktf/provider-helm/lib/provider';
 import type { KubernetesProviderConfig } from '@cdktf/provider-kubernetes/lib/provider';
+import { invalid } from '../private/errors';
+import { checkProps, opt, props as propsSchema, str } from '../private/props';
 import { IEksClusterRef } from './cluster-ref';
 
 /** How the Kubernetes and Helm providers authenticate to an EKS cluster. */
@@ -30,8 +32,29 @@ export interface EksAuthOptions {
   readonly alias?: string;
 }
 
+const AUTH_SCHEMA = propsSchema({
+  roleArn: opt(str(2048)),
+  profile: opt(str(256)),
+  command: opt(str(1024)),
+  token: opt(str(8192)),
+  alias: opt(str(64)),
+});
+
+/** Checks the runtime types of a helper's arguments (JavaScript callers get a validation error, not a TypeError). */
+function checkArgs(helper: string, cluster: IEksClusterRef, options: EksAuthOptions): void {
+  const c = cluster as Partial<IEksClusterRef> | undefined;
+  if (typeof c !== 'object' || c === null || typeof c.clusterName !== 'string' || typeof c.region !== 'string' || typeof c.endpoint !== 'string') {
+    throw invalid('cluster', `of ${helper} must be an EKS cluster construct (EksCluster, ExistingEksCluster or IstioAmbientCluster.cluster)`, c === null || typeof c !== 'object' ? c : 'an object without clusterName/region/endpoint');
+  }
+  checkProps(`${helper} options`, AUTH_SCHEMA, options, 'options');
+  if (options.token !== undefined && (options.roleArn !== undefined || options.profile !== undefined || options.command !== undefined)) {
+    throw invalid('options.token', "replaces the exec plugin, so 'roleArn', 'profile' and 'command' would be ignored; give one or the other", '(a token)');
+  }
+}
+
 /** The exec plugin arguments for `aws eks get-token` against this cluster. */
 export function eksGetTokenArgs(cluster: IEksClusterRef, options: EksAuthOptions = {}): string[] {
+  checkArgs('eksGetTokenArgs', cluster, options);
   const args = ['eks', 'get-token', '--cluster-name', cluster.clusterName, '--region', cluster.region, '--output', 'json'];
   if (options.roleArn !== undefined) args.push('--role-arn', options.roleArn);
   if (options.profile !== undefined) args.push('--profile', options.profile);
@@ -45,6 +68,7 @@ const EXEC_API_VERSION = 'client.authentication.k8s.io/v1beta1';
  * exec plugin runs `aws eks get-token` for each request instead of a 15-minute data-source token.
  */
 export function eksKubernetesProviderConfig(cluster: IEksClusterRef, options: EksAuthOptions = {}): KubernetesProviderConfig {
+  checkArgs('eksKubernetesProviderConfig', cluster, options);
   const common = { host: cluster.endpoint, clusterCaCertificate: Fn.base64decode(cluster.certificateAuthorityData), alias: options.alias };
   if (options.token !== undefined) return { ...common, token: options.token };
   return { ...common, exec: [{ apiVersion: EXEC_API_VERSION, command: options.command ?? 'aws', args: eksGetTokenArgs(cluster, options) }] };
@@ -52,6 +76,7 @@ export function eksKubernetesProviderConfig(cluster: IEksClusterRef, options: Ek
 
 /** Configuration for `new HelmProvider(scope, id, …)` (helm provider 3.x syntax), authenticated like {@link eksKubernetesProviderConfig}. */
 export function eksHelmProviderConfig(cluster: IEksClusterRef, options: EksAuthOptions = {}): HelmProviderConfig {
+  checkArgs('eksHelmProviderConfig', cluster, options);
   const common = { host: cluster.endpoint, clusterCaCertificate: Fn.base64decode(cluster.certificateAuthorityData) };
   const kubernetes: HelmProviderKubernetes = options.token !== undefined
     ? { ...common, token: options.token }

@@ -1,14 +1,20 @@
 import { TerraformVariableConfig } from 'cdktf';
 import { AWS_REGIONS } from '../catalog/aws-regions';
 import { invalid } from '../private/errors';
+import { checkProps, list, opt, props as propsSchema, str } from '../private/props';
 import { EKS_CLUSTER_NAME_PATTERN, validateClusterName, validateRegion } from '../private/validate';
+
+const REGION_OPTIONS = propsSchema({ default: opt(str(64)), allowedRegions: opt(list(str(64), 64)), description: opt(str(1024)), variableName: opt(str(64)) });
+const NAME_OPTIONS = propsSchema({ default: opt(str(100)), description: opt(str(1024)), variableName: opt(str(64)) });
 
 /**
  * Config for a `TerraformVariable` holding an AWS region, with a `validation` block equivalent to
  * the synth-time region check (known region, optionally an allow-list).
  */
 export function regionVariableConfig(options: { default?: string; allowedRegions?: string[]; description?: string; variableName?: string } = {}): TerraformVariableConfig {
+  checkProps('regionVariableConfig options', REGION_OPTIONS, options, 'options');
   const name = options.variableName ?? 'region';
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw invalid('variableName', 'must be a Terraform identifier', name);
   if (options.default !== undefined) validateRegion('region', options.default, options.allowedRegions);
   const allowed = options.allowedRegions ?? [...AWS_REGIONS];
   if (options.allowedRegions) {
@@ -28,6 +34,7 @@ export function regionVariableConfig(options: { default?: string; allowedRegions
 
 /** Config for a `TerraformVariable` holding an EKS cluster name, validated like the synth-time check. */
 export function clusterNameVariableConfig(options: { default?: string; description?: string; variableName?: string } = {}): TerraformVariableConfig {
+  checkProps('clusterNameVariableConfig options', NAME_OPTIONS, options, 'options');
   if (options.default !== undefined) validateClusterName('clusterName', options.default);
   const name = options.variableName ?? 'cluster_name';
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw invalid('variableName', 'must be a Terraform identifier', name);

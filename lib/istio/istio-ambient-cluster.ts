@@ -4,17 +4,17 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { Namespace } from '@cdktf/provider-kubernetes/lib/namespace';
 import { stringify } from 'yaml';
-import { ALLOW_UNSUPPORTED_K8S_PROP, SUPPORT_DATE_CONTEXT, checkKubernetesVersion, isoDay } from '../catalog/compatibility';
+import { ALLOW_UNSUPPORTED_K8S_PROP, SUPPORT_DATE_CONTEXT, checkDefaultKubernetesVersion, checkKubernetesVersion, isoDay } from '../catalog/compatibility';
 import { ISTIO_CHART_REPOSITORY, IstioVersion } from '../catalog/istio-versions';
 import { IEksClusterRef } from '../eks/cluster-ref';
-import { EksCluster, EksClusterOptions } from '../eks/eks-cluster';
-import { ExistingEksCluster } from '../eks/existing-eks-cluster';
 import { invalid } from '../private/errors';
 import { HelmValues, checkEscapeValues, mergeValues } from '../private/helm-values';
 import { AMBIENT_INSTALL_ORDER, IstioChart, istioChartValues } from '../private/istio-chart-values';
-import { isConcrete, validateClusterName, validateIntRange, validateNamespaceName, validateRegion } from '../private/validate';
+import { bool, checkFreeForm, checkProps, freeForm, instanceOf, list, num, opt, props as propsSchema, shaped, str, validatedAt } from '../private/props';
+import { isConcrete, validateIntRange, validateNamespaceName } from '../private/validate';
 import { MeshPrechecks } from './checks/mesh-prechecks';
 import { IstioResourceChart } from './istio-resource-chart';
+import { MeshCluster } from './mesh-cluster';
 import { IstioResource, MtlsMode, peerAuthentication } from './resources';
 
 /** The namespace the control plane, CNI and ztunnel run in (ztunnel's identity is trusted there). */
@@ -24,30 +24,14 @@ export const AMBIENT_DATAPLANE_LABEL = { 'istio.io/dataplane-mode': 'ambient' } 
 
 /** Props of {@link IstioAmbientCluster}. */
 export interface IstioAmbientClusterProps {
-  /** EKS cluster name (1–100 characters, starts alphanumeric, `[A-Za-z0-9_-]`); may be a Terraform variable. */
-  readonly clusterName: string;
-  /** AWS region code of the cluster; may be a Terraform variable. */
-  readonly region: string;
-  /** Restrict `region` to these codes (organisation policy). @default - any AWS region */
-  readonly allowedRegions?: string[];
+  /**
+   * The cluster, given once: `MeshCluster.create({...})` (a new EKS cluster, the mesh's child),
+   * `MeshCluster.lookup({...})` (an existing cluster, looked up by name) or
+   * `MeshCluster.fromCluster(cluster)` (a cluster construct of your own).
+   */
+  readonly cluster: MeshCluster;
   /** The Istio release; every chart is pinned to it. @default IstioVersion.LATEST (1.22.8) */
   readonly istioVersion?: IstioVersion;
-  /**
-   * The cluster to install into, created or looked up by a sibling construct ({@link EksCluster},
-   * {@link ExistingEksCluster}).
-   * @default - a new EksCluster child, or an ExistingEksCluster child when `existingCluster` is true
-   */
-  readonly cluster?: IEksClusterRef;
-  /** Install into an existing cluster named `clusterName`, looked up as data sources. Ignored with `cluster`. @default false */
-  readonly existingCluster?: boolean;
-  /** Options of the new cluster when the construct creates it. @default - EksCluster defaults */
-  readonly clusterOptions?: EksClusterOptions;
-  /**
-   * Kubernetes minor of the new cluster (e.g. `1.30`); for an existing cluster, the version you expect
-   * (checked at synth; the looked-up version is checked at plan time either way).
-   * @default - the newest Kubernetes minor the Istio release supports
-   */
-  readonly kubernetesVersion?: string;
   /**
    * Accept a Kubernetes version outside the Istio release's supported range: the synth error becomes
    * a warning. Needed today for new EKS clusters with Istio 1.22 (EKS no longer creates 1.27–1.30).
@@ -70,8 +54,6 @@ export interface IstioAmbientClusterProps {
   readonly helmProvider?: TerraformProvider;
   /** Kubernetes provider for the namespaces. @default - the stack's default Kubernetes provider */
   readonly kubernetesProvider?: TerraformProvider;
-  /** AWS provider for the cluster resources. @default - the stack's default AWS provider */
-  readonly awsProvider?: TerraformProvider;
   /** Escape hatch: values for the `base` chart, merged last (maps merge, lists replace). @default - none */
   readonly baseValues?: HelmValues;
   /** Escape hatch: values for the `cni` chart, merged last. @default - none */
@@ -105,53 +87,23 @@ export class IstioAmbientCluster extends Construct {
   public readonly ambientNamespaceNames: readonly string[];
   /** Synth-time warnings (also reported through Annotations). */
   public readonly warnings: string[];
+  /** Name and region of the cluster (literals or tokens), for the one-mesh-per-cluster rule. */
+  private readonly clusterIdentity: { readonly clusterName: string; readonly region: string };
 
   constructor(scope: Construct, id: string, props: IstioAmbientClusterProps) {
     super(scope, id);
     // ---- validation, before any child exists
-    this.istioVersion = props.istioVersion ?? IstioVersion.LATEST;
-    this.mtlsMode = props.mtlsMode ?? MtlsMode.STRICT;
-    if (!Object.values(MtlsMode).includes(this.mtlsMode)) {
-      throw invalid('mtlsMode', 'must be STRICT or PERMISSIVE (ambient ignores DISABLE: ztunnel always speaks mTLS)', this.mtlsMode);
-    }
-    validateClusterName('clusterName', props.clusterName);
-    validateRegion('region', props.region, props.allowedRegions);
-    if (props.cluster && isConcrete(props.cluster.region) && isConcrete(props.region) && props.cluster.region !== props.region) {
-      throw invalid('region', `must match the region of 'cluster' (${props.cluster.region})`, props.region);
-    }
-    const timeout = props.helmTimeoutSeconds ?? 600;
-    validateIntRange('helmTimeoutSeconds', timeout, 60, 3600);
-    const ambientNs = props.ambientNamespaces ?? [];
-    const enrollNs = props.enrollExistingNamespaces ?? [];
-    this.validateNamespaces(ambientNs, enrollNs);
+    const checked = validatedAt(this, () => this.validate(props));
+    const { plan, timeout, ambientNs, enrollNs, allowUnsupported } = checked;
+    this.istioVersion = checked.istioVersion;
+    this.mtlsMode = checked.mtlsMode;
+    this.warnings = checked.warnings;
     this.ambientNamespaceNames = [...ambientNs, ...enrollNs];
-    checkEscapeValues('baseValues', props.baseValues);
-    checkEscapeValues('cniValues', props.cniValues);
-    checkEscapeValues('istiodValues', props.istiodValues);
-    checkEscapeValues('ztunnelValues', props.ztunnelValues);
-
-    const existing = props.cluster ? !props.cluster.isNew : props.existingCluster ?? false;
-    const allowUnsupported = props.allowUnsupportedKubernetesVersion ?? false;
-    const k8s = props.kubernetesVersion
-      ?? (props.cluster ? props.cluster.kubernetesVersion : existing ? undefined : this.istioVersion.info.kubernetesMax);
-    this.warnings = [];
-    if (k8s !== undefined && isConcrete(k8s)) {
-      this.warnings.push(...checkKubernetesVersion({
-        prop: 'kubernetesVersion', kubernetesVersion: k8s, istioVersion: this.istioVersion, newCluster: !existing,
-        allowUnsupportedKubernetesVersion: allowUnsupported, asOf: isoDay(this.node.tryGetContext(SUPPORT_DATE_CONTEXT)),
-      }));
-    }
-    if (this.istioVersion.info.endOfLife <= isoDay(this.node.tryGetContext(SUPPORT_DATE_CONTEXT))) {
-      this.warnings.push(`Istio ${this.istioVersion.minor} reached end of life on ${this.istioVersion.info.endOfLife}; it receives no security fixes.`);
-    }
+    this.clusterIdentity = { clusterName: plan.clusterName, region: plan.region };
 
     // ---- children
-    this.cluster = props.cluster ?? (existing
-      ? new ExistingEksCluster(this, 'Cluster', { clusterName: props.clusterName, region: props.region, awsProvider: props.awsProvider })
-      : new EksCluster(this, 'Cluster', {
-        ...props.clusterOptions, clusterName: props.clusterName, region: props.region, kubernetesVersion: k8s!, awsProvider: props.awsProvider,
-      }));
-    this.kubernetesVersion = k8s ?? this.cluster.kubernetesVersion;
+    this.cluster = plan.create(this, 'Cluster');
+    this.kubernetesVersion = plan.kubernetesVersion ?? this.cluster.kubernetesVersion;
 
     const releases = new Construct(this, 'Releases');
     const escape: Record<IstioChart, HelmValues | undefined> = {
@@ -215,6 +167,61 @@ export class IstioAmbientCluster extends Construct {
     MeshPrechecks.addTo(TerraformStack.of(this));
   }
 
+  private validate(props: IstioAmbientClusterProps) {
+    checkProps('IstioAmbientCluster', PROPS_SCHEMA, props);
+    if (props.cluster === undefined) {
+      throw invalid('cluster', 'is required', undefined, 'MeshCluster.create({ clusterName, region, … }), MeshCluster.lookup({ clusterName, region }) or MeshCluster.fromCluster(cluster)');
+    }
+    const istioVersion = props.istioVersion ?? IstioVersion.LATEST;
+    const mtlsMode = props.mtlsMode ?? MtlsMode.STRICT;
+    if (!Object.values(MtlsMode).includes(mtlsMode)) {
+      throw invalid('mtlsMode', 'must be STRICT or PERMISSIVE (ambient ignores DISABLE: ztunnel always speaks mTLS)', mtlsMode);
+    }
+    const plan = props.cluster.plan('cluster', istioVersion.info.kubernetesMax);
+    const timeout = props.helmTimeoutSeconds ?? 600;
+    validateIntRange('helmTimeoutSeconds', timeout, 60, 3600);
+    const ambientNs = props.ambientNamespaces ?? [];
+    const enrollNs = props.enrollExistingNamespaces ?? [];
+    this.validateNamespaces(ambientNs, enrollNs);
+    checkEscapeValues('baseValues', props.baseValues);
+    checkEscapeValues('cniValues', props.cniValues);
+    checkEscapeValues('istiodValues', props.istiodValues);
+    checkEscapeValues('ztunnelValues', props.ztunnelValues);
+    checkMeshResources(props.meshResources);
+
+    const allowUnsupported = props.allowUnsupportedKubernetesVersion ?? false;
+    const asOf = isoDay(this.node.tryGetContext(SUPPORT_DATE_CONTEXT));
+    const warnings: string[] = [];
+    if (plan.kubernetesVersion !== undefined && isConcrete(plan.kubernetesVersion)) {
+      if (plan.kubernetesVersionDefaulted) checkDefaultKubernetesVersion(plan.kubernetesVersionProp, plan.kubernetesVersion, istioVersion, asOf);
+      warnings.push(...checkKubernetesVersion({
+        prop: plan.kubernetesVersionProp, kubernetesVersion: plan.kubernetesVersion, istioVersion, newCluster: plan.newCluster,
+        allowUnsupportedKubernetesVersion: allowUnsupported, asOf,
+      }));
+    }
+    if (istioVersion.info.endOfLife <= asOf) {
+      warnings.push(`Istio ${istioVersion.minor} reached end of life on ${istioVersion.info.endOfLife}; it receives no security fixes.`);
+    }
+    this.checkOneMeshPerCluster(plan.clusterName, plan.region);
+    return { plan, timeout, ambientNs, enrollNs, allowUnsupported, istioVersion, mtlsMode, warnings };
+  }
+
+  /**
+   * Two meshes on one cluster would install the same Helm releases twice (the second apply fails
+   * half-way on Helm ownership): refuse at synth. Same cluster = the same name and region strings
+   * (literals, or the same Terraform token), anywhere in the app.
+   */
+  private checkOneMeshPerCluster(clusterName: string, region: string): void {
+    for (const other of this.node.root.node.findAll()) {
+      if (other === this || !(other instanceof IstioAmbientCluster) || other.clusterIdentity === undefined) continue;
+      const same = other.clusterIdentity.clusterName === clusterName && other.clusterIdentity.region === region;
+      if (same) {
+        throw invalid('cluster', `already has a mesh (${other.node.path}); one IstioAmbientCluster per cluster installs Istio once — add namespaces or resources to that mesh instead`,
+          isConcrete(clusterName) && isConcrete(region) ? `${clusterName} in ${region}` : 'the same cluster');
+      }
+    }
+  }
+
   /**
    * For a cluster whose version is known only at plan time: the synth-time rule as a precondition on
    * the first release, so nothing is installed into an unsupported cluster.
@@ -243,6 +250,27 @@ export class IstioAmbientCluster extends Construct {
   }
 }
 
+const PROVIDER = (what: string) => instanceOf(TerraformProvider, `a ${what} provider (TerraformProvider)`);
+
+/** Runtime shape of {@link IstioAmbientClusterProps}: a JavaScript caller gets a validation error, not a TypeError. */
+const PROPS_SCHEMA = propsSchema({
+  cluster: instanceOf(MeshCluster, 'a MeshCluster (MeshCluster.create, MeshCluster.lookup or MeshCluster.fromCluster)'),
+  istioVersion: opt(instanceOf(IstioVersion, "an IstioVersion (IstioVersion.V1_22_8 or IstioVersion.of('1.22.8'))")),
+  allowUnsupportedKubernetesVersion: opt(bool),
+  ambientNamespaces: opt(list(str(253))),
+  enrollExistingNamespaces: opt(list(str(253))),
+  mtlsMode: opt(str(32)),
+  meshResources: opt(list(shaped('an Istio resource ({ apiVersion, kind, metadata, spec })', ['apiVersion', 'kind', 'metadata']), 200)),
+  imageHub: opt(str(512)),
+  helmTimeoutSeconds: opt(num),
+  helmProvider: opt(PROVIDER('Helm')),
+  kubernetesProvider: opt(PROVIDER('Kubernetes')),
+  baseValues: opt(freeForm),
+  cniValues: opt(freeForm),
+  istiodValues: opt(freeForm),
+  ztunnelValues: opt(freeForm),
+});
+
 /** Helm release names, as in Istio's install docs. */
 export const RELEASE_NAMES: Readonly<Record<IstioChart, string>> = {
   [IstioChart.BASE]: 'istio-base',
@@ -250,6 +278,22 @@ export const RELEASE_NAMES: Readonly<Record<IstioChart, string>> = {
   [IstioChart.ISTIOD]: 'istiod',
   [IstioChart.ZTUNNEL]: 'ztunnel',
 };
+
+/** Shapes of `meshResources` items (names and kinds are checked again, as Kubernetes requires, by the generated chart). */
+function checkMeshResources(resources: readonly IstioResource[] | undefined): void {
+  (resources ?? []).forEach((r, i) => {
+    const prop = `meshResources[${i}]`;
+    for (const k of ['apiVersion', 'kind'] as const) {
+      if (typeof r[k] !== 'string') throw invalid(`${prop}.${k}`, 'must be a string', r[k]);
+    }
+    const m = r.metadata as unknown as Record<string, unknown>;
+    if (typeof m !== 'object' || m === null) throw invalid(`${prop}.metadata`, 'must be an object with name and namespace', m);
+    for (const k of ['name', 'namespace'] as const) {
+      if (typeof m[k] !== 'string') throw invalid(`${prop}.metadata.${k}`, 'must be a string', m[k]);
+    }
+    checkFreeForm(`${prop}.spec`, r.spec ?? {});
+  });
+}
 
 function pascal(s: string): string {
   return s[0].toUpperCase() + s.slice(1);

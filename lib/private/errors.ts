@@ -7,12 +7,23 @@
 export class IstioMeshValidationError extends Error {
   /** The prop or option that failed validation, e.g. `istioVersion`. */
   public readonly prop: string;
+  /** The path of the construct whose props failed (`stack/Mesh`), when a construct raised it. */
+  public readonly constructPath?: string;
+  /** The message without the construct path. */
+  public readonly detail: string;
 
-  constructor(prop: string, message: string) {
-    super(message);
+  constructor(prop: string, message: string, constructPath?: string) {
+    super(constructPath === undefined ? message : `${message} [at ${constructPath}]`);
     this.name = 'IstioMeshValidationError';
     this.prop = prop;
+    this.detail = message;
+    this.constructPath = constructPath;
     Object.setPrototypeOf(this, IstioMeshValidationError.prototype);
+  }
+
+  /** The same error, placed at a construct. */
+  public at(constructPath: string): IstioMeshValidationError {
+    return new IstioMeshValidationError(this.prop, this.detail, constructPath);
   }
 }
 
@@ -20,6 +31,14 @@ export class IstioMeshValidationError extends Error {
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (value === undefined) return 'undefined';
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      // A class instance (a construct, a provider, a Map): its class and construct path, not its JSON.
+      const path = (value as { node?: { path?: unknown } }).node?.path;
+      return `an instance of ${(value as object).constructor?.name ?? 'an unknown class'}${typeof path === 'string' ? ` (${path})` : ''}`;
+    }
+  }
   try {
     return JSON.stringify(value);
   } catch {

@@ -1,10 +1,10 @@
 import { invalid } from './errors';
+import { checkFreeForm } from './props';
 
 /** Free-form Helm values for one chart (what `--values` would take). */
 export type HelmValues = { readonly [key: string]: unknown };
 
-/** True for a non-null, non-array object. */
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
+function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -43,7 +43,8 @@ function hasPath(values: HelmValues, path: string): boolean {
  * `defaults` key (the charts' internal wrapper; 1.24 fails on it) and keys known not to exist.
  */
 export function checkEscapeValues(prop: string, values: HelmValues | undefined): void {
-  if (!values) return;
+  if (values === undefined) return;
+  checkFreeForm(prop, values);
   if ('defaults' in values) {
     throw invalid(prop, "must not nest values under 'defaults' (the chart's internal wrapper; set 'pilot.env', not 'defaults.pilot.env')", Object.keys(values));
   }

@@ -9,13 +9,13 @@ import {
 } from '../../lib/benchmark/contract';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { IstioMeshValidationError } from '../../lib/private/errors';
-import { SynthJson, release, resourcesOf, synthJson, testStack } from '../util';
+import { SynthJson, release, resourcesOf, synthJson, testStack, existingCluster } from '../util';
 
 type Obj = Record<string, any>;
 
 function meshStack(): { stack: TerraformStack; mesh: IstioAmbientCluster } {
   const stack = testStack();
-  const mesh = new IstioAmbientCluster(stack, 'Mesh', { clusterName: 'c', region: 'eu-west-1', existingCluster: true, ambientNamespaces: ['apps'] });
+  const mesh = new IstioAmbientCluster(stack, 'Mesh', { cluster: existingCluster(), ambientNamespaces: ['apps'] });
   return { stack, mesh };
 }
 
@@ -237,7 +237,7 @@ describe('BenchmarkHarness: fails at synth', () => {
   test('fails when a namespace collides with Istio\'s', () => fails({ namespacePrefix: 'istio' }, /^'namespacePrefix' must not produce a namespace that Istio, Kubernetes or the mesh already uses, got 'istio-baseline'/));
   test('fails when a namespace collides with the mesh\'s enrolled namespaces', () => {
     const stack = testStack();
-    new IstioAmbientCluster(stack, 'Mesh', { clusterName: 'c', region: 'eu-west-1', existingCluster: true, enrollExistingNamespaces: ['bench-sidecar'] });
+    new IstioAmbientCluster(stack, 'Mesh', { cluster: existingCluster(), enrollExistingNamespaces: ['bench-sidecar'] });
     expect(() => new BenchmarkHarness(stack, 'Bench', { namespacePrefix: 'bench' })).toThrow(/^'namespacePrefix' must not produce a namespace that Istio, Kubernetes or the mesh already uses, got 'bench-sidecar' \(reserved: .*bench-sidecar/);
   });
   test('fails when the prefix is not DNS-1123', () => fails({ namespacePrefix: 'Mesh_Bench' }, /^'namespacePrefix' must contain only DNS-1123 labels, got 'Mesh_Bench-baseline'/));

@@ -8,12 +8,12 @@ import { ALL_MODES, JOB_META_KEY, JOB_TEMPLATE_KEY } from '../../lib/benchmark/c
 import { REPORT_SCRIPT } from '../../lib/benchmark/load-job';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { extractMarkedResult, instantiateJob, validateTemplateMeta } from '../../lib/kube/harness';
-import { resourcesOf, synthJson, testStack } from '../util';
+import { resourcesOf, synthJson, testStack, existingCluster } from '../util';
 
 /** What the construct deploys, read back the way the CLI reads it from the cluster. */
 function deployedTemplates(): { mode: string; template: string; meta: unknown }[] {
   const stack = testStack();
-  new IstioAmbientCluster(stack, 'Mesh', { clusterName: 'c', region: 'eu-west-1', existingCluster: true });
+  new IstioAmbientCluster(stack, 'Mesh', { cluster: existingCluster() });
   new BenchmarkHarness(stack, 'Bench');
   return resourcesOf(synthJson(stack), 'kubernetes_config_map_v1').map(([, cm]) => {
     const data = cm.data as Record<string, string>;

@@ -2,7 +2,7 @@ import { parse } from 'yaml';
 import { ISTIO_CHART_REPOSITORY, IstioVersion } from '../../lib/catalog/istio-versions';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { IstioChart, istioChartValues } from '../../lib/private/istio-chart-values';
-import { resourcesOf, sharedIstioDir, synthJson, testStack } from '../util';
+import { resourcesOf, sharedIstioDir, synthJson, testStack, existingCluster } from '../util';
 import { ChartValuesReference } from './istio-reference';
 
 /** Every official-chart helm_release the construct can emit, over versions and the props that change values. */
@@ -11,7 +11,7 @@ function emittedReleases(): { version: string; chart: string; values: Record<str
   for (const v of IstioVersion.supported()) {
     for (const imageHub of [undefined, 'registry.example.com/istio']) {
       const stack = testStack();
-      new IstioAmbientCluster(stack, 'Mesh', { clusterName: 'c', region: 'eu-west-1', existingCluster: true, istioVersion: v, imageHub });
+      new IstioAmbientCluster(stack, 'Mesh', { cluster: existingCluster(), istioVersion: v, imageHub });
       for (const [, r] of resourcesOf(synthJson(stack), 'helm_release')) {
         if (r.repository !== ISTIO_CHART_REPOSITORY) continue;
         out.push({ version: r.version as string, chart: r.chart as string, values: parse((r.values as string[])[0]) ?? {} });

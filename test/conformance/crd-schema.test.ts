@@ -1,7 +1,7 @@
 import { IstioVersion } from '../../lib/catalog/istio-versions';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { MtlsMode, peerAuthentication } from '../../lib/istio/resources';
-import { sharedIstioDir, testStack } from '../util';
+import { sharedIstioDir, testStack, existingCluster } from '../util';
 import { CrdReference } from './istio-reference';
 
 const minors = [...new Set(IstioVersion.supported().map((v) => v.minor))];
@@ -14,7 +14,7 @@ describe.each(minors)('Istio resources validate against the Istio %s CRDs', (min
     const crds = new CrdReference(dir!);
     expect(crds.servedCount).toBeGreaterThan(14);
     for (const mtlsMode of Object.values(MtlsMode)) {
-      const mesh = new IstioAmbientCluster(testStack(), 'Mesh', { clusterName: 'c', region: 'eu-west-1', existingCluster: true, mtlsMode });
+      const mesh = new IstioAmbientCluster(testStack(), 'Mesh', { cluster: existingCluster(), mtlsMode });
       expect(mesh.meshConfig.resources.length).toBeGreaterThan(0);
       for (const r of mesh.meshConfig.resources) expect(crds.problems(r as unknown as Record<string, unknown>)).toEqual([]);
     }

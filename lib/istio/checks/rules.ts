@@ -5,7 +5,7 @@ import { AMBIENT_DATAPLANE_LABEL } from '../istio-ambient-cluster';
 import { CheckId } from './check-registry';
 import { re2Problem } from './re2';
 import { ResourceSite, StackModel } from './stack-model';
-import { isPlainObject as isObj } from '../../private/helm-values';
+import { isPlainObject as isObj } from '../../private/props';
 
 /** One precheck result, reported on `owner`. */
 export interface Finding {

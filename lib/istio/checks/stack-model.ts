@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { IstioAmbientCluster } from '../istio-ambient-cluster';
 import { IstioResourceChart } from '../istio-resource-chart';
 import { IstioResource } from '../resources';
-import { isPlainObject as isObj } from '../../private/helm-values';
+import { isPlainObject as isObj } from '../../private/props';
 
 type Obj = Record<string, unknown>;
 /** A Terraform nested block is an object or a one-element list, depending on the binding. */

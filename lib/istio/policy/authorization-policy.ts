@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { invalid } from '../../private/errors';
+import { instanceOf, list as listOf, num, opt, str, stringMap, struct, validatedAt } from '../../private/props';
 import { validateNamespaceName } from '../../private/validate';
 import { IstioResource } from '../resources';
 import { MeshPolicy, MeshPolicyProps, validatePort, validateSelector } from './mesh-policy';
@@ -94,6 +95,29 @@ export interface AuthorizationPolicyProps extends MeshPolicyProps {
   readonly trustDomain?: string;
 }
 
+const STRINGS = opt(listOf(str(1024)));
+const SERVICE_ACCOUNTS = opt(listOf(struct({ namespace: str(63), name: str(253) }, 'a service account ({ namespace, name })')));
+const PORTS = opt(listOf(num));
+/** Runtime shapes of the props (a JavaScript caller gets the library's error, not a TypeError). */
+const PROPS = {
+  action: opt(str(16)),
+  selector: opt(stringMap()),
+  waypoint: opt(instanceOf(Waypoint, 'a Waypoint')),
+  provider: opt(str(253)),
+  trustDomain: opt(str(253)),
+  rules: opt(listOf(struct({
+    from: opt(listOf(struct({
+      principals: STRINGS, notPrincipals: STRINGS, serviceAccounts: SERVICE_ACCOUNTS, notServiceAccounts: SERVICE_ACCOUNTS,
+      namespaces: STRINGS, notNamespaces: STRINGS, ipBlocks: STRINGS, notIpBlocks: STRINGS,
+      requestPrincipals: STRINGS, notRequestPrincipals: STRINGS, remoteIpBlocks: STRINGS, notRemoteIpBlocks: STRINGS,
+    }, 'a source'))),
+    to: opt(listOf(struct({
+      ports: PORTS, notPorts: PORTS, hosts: STRINGS, notHosts: STRINGS, methods: STRINGS, notMethods: STRINGS, paths: STRINGS, notPaths: STRINGS,
+    }, 'an operation'))),
+    when: opt(listOf(struct({ key: str(256), values: STRINGS, notValues: STRINGS }, 'a condition ({ key, values | notValues })'))),
+  }, 'a rule ({ from, to, when })'))),
+};
+
 const IP_OR_CIDR = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/\d{1,3})?)$/;
 const HTTP_METHOD = /^[A-Z]+$/;
 
@@ -108,11 +132,19 @@ export class AuthorizationPolicy extends MeshPolicy {
   public readonly resource: IstioResource;
 
   constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
-    super(scope, id, props);
-    this.action = props.action ?? AuthorizationAction.ALLOW;
+    super(scope, id, props, 'AuthorizationPolicy', PROPS);
+    const { action, resource } = validatedAt(this, () => this.render(props));
+    this.action = action;
+    this.resource = resource;
+    this.waypoint = props.waypoint;
+    this.install('authz', props, [this.resource], undefined, props.waypoint ? [props.waypoint.chart.release] : []);
+  }
+
+  private render(props: AuthorizationPolicyProps): { action: AuthorizationAction; resource: IstioResource } {
+    const action = props.action ?? AuthorizationAction.ALLOW;
     const actions = Object.values(AuthorizationAction);
-    if (!actions.includes(this.action)) throw invalid('action', 'must be an AuthorizationAction', this.action, actions.join(', '));
-    if ((this.action === AuthorizationAction.CUSTOM) !== (props.provider !== undefined)) {
+    if (!actions.includes(action)) throw invalid('action', 'must be an AuthorizationAction', action, actions.join(', '));
+    if ((action === AuthorizationAction.CUSTOM) !== (props.provider !== undefined)) {
       throw invalid('provider', "must be set exactly when 'action' is CUSTOM", props.provider);
     }
     validateSelector('selector', props.selector);
@@ -125,15 +157,12 @@ export class AuthorizationPolicy extends MeshPolicy {
     }
     const trustDomain = props.trustDomain ?? 'cluster.local';
     const rules = (props.rules ?? []).map((r, i) => renderRule(r, `rules[${i}]`, trustDomain));
-    this.waypoint = props.waypoint;
-
-    const spec: Record<string, unknown> = { action: this.action };
+    const spec: Record<string, unknown> = { action };
     if (props.provider !== undefined) spec.provider = { name: props.provider };
     if (props.selector) spec.selector = { matchLabels: { ...props.selector } };
     if (props.waypoint) spec.targetRefs = [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: props.waypoint.name }];
     if (rules.length > 0) spec.rules = rules;
-    this.resource = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: this.metadata(), spec };
-    this.install('authz', props, [this.resource], undefined, props.waypoint ? [props.waypoint.chart.release] : []);
+    return { action, resource: { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: this.metadata(), spec } };
   }
 }
 

@@ -1,7 +1,9 @@
 import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import * as v from 'valibot';
 import { Construct } from 'constructs';
 import { invalid } from '../../private/errors';
 import { helmReleaseName } from '../../private/naming';
+import { checkProps, instanceOf, num, opt, props as propsSchema, str, validatedAt } from '../../private/props';
 import { validateIntRange, validateNamespaceName } from '../../private/validate';
 import { IstioAmbientCluster } from '../istio-ambient-cluster';
 import { IstioResourceChart } from '../istio-resource-chart';
@@ -20,6 +22,15 @@ export interface MeshPolicyProps {
   /** Helm timeout of the policy's release. @default 300 */
   readonly timeoutSeconds?: number;
 }
+
+/** Runtime shapes of {@link MeshPolicyProps}. */
+const COMMON_PROPS: Record<string, v.GenericSchema> = {
+  mesh: instanceOf(IstioAmbientCluster, 'an IstioAmbientCluster'),
+  namespace: str(63),
+  name: opt(str(63)),
+  helmProvider: opt(instanceOf(TerraformProvider, 'a Helm provider (TerraformProvider)')),
+  timeoutSeconds: opt(num),
+};
 
 /** `PaymentCallers` → `payment-callers`. */
 export function kebabCase(id: string): string {
@@ -40,16 +51,22 @@ export abstract class MeshPolicy extends Construct {
   /** The policy's generated chart and its `helm_release` (created by {@link install}). */
   private installed?: IstioResourceChart;
 
-  protected constructor(scope: Construct, id: string, props: MeshPolicyProps) {
+  /**
+   * @param what the construct's class name, for errors
+   * @param entries runtime shapes of the subclass's own props (the common ones are added here)
+   */
+  protected constructor(scope: Construct, id: string, props: MeshPolicyProps, what: string, entries: Record<string, v.GenericSchema>) {
     super(scope, id);
-    if (!(props.mesh instanceof IstioAmbientCluster)) throw invalid('mesh', 'must be an IstioAmbientCluster', typeof props.mesh);
+    validatedAt(this, () => {
+      checkProps(what, propsSchema({ ...COMMON_PROPS, ...entries }), props);
+      validateNamespaceName('namespace', props.namespace);
+      validateNamespaceName('name', props.name ?? kebabCase(id));
+      validateIntRange('timeoutSeconds', props.timeoutSeconds ?? 300, 30, 3600);
+    });
     this.mesh = props.mesh;
     this.istioMinor = props.mesh.istioVersion.minor;
     this.name = props.name ?? kebabCase(id);
     this.namespace = props.namespace;
-    validateNamespaceName('namespace', this.namespace);
-    validateNamespaceName('name', this.name);
-    validateIntRange('timeoutSeconds', props.timeoutSeconds ?? 300, 30, 3600);
   }
 
   /** The generated chart holding the policy's resources; its `release` is the `helm_release`. */
@@ -77,7 +94,7 @@ export abstract class MeshPolicy extends Construct {
     const releaseName = helmReleaseName('policy', kind, this.namespace, this.name);
     const stack = this.node.root;
     const clash = stack.node.findAll().find((c) => c !== this && c instanceof MeshPolicy && c.installed?.release.nameInput === releaseName);
-    if (clash) throw invalid('name', `must be unique per kind and namespace (another policy, ${clash.node.path}, has the same Helm release name)`, this.name);
+    if (clash) throw invalid('name', `must be unique per kind and namespace (another policy, ${clash.node.path}, has the same Helm release name)`, this.name).at(this.node.path);
     const mesh = this.mesh;
     const meshNamespace = mesh.ambientNamespaces.find((n) => n.metadata.nameInput === this.namespace);
     this.installed = new IstioResourceChart(this, 'Chart', {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { invalid } from '../../private/errors';
+import { bool, instanceOf, list, num, opt, str, stringMap, struct, validatedAt } from '../../private/props';
 import { IstioResource } from '../resources';
 import { MeshPolicy, MeshPolicyProps, validateSelector } from './mesh-policy';
 import { Waypoint } from './waypoint';
@@ -70,7 +71,24 @@ export class Telemetry extends MeshPolicy {
   public readonly resource: IstioResource;
 
   constructor(scope: Construct, id: string, props: TelemetryProps) {
-    super(scope, id, props);
+    super(scope, id, props, 'Telemetry', {
+      selector: opt(stringMap()),
+      waypoint: opt(instanceOf(Waypoint, 'a Waypoint')),
+      metricOverrides: opt(list(struct({
+        metric: opt(str(64)), mode: opt(str(32)), disabled: opt(bool), removeTags: opt(list(str(128))), upsertTags: opt(stringMap()),
+      }, 'a metric override ({ metric, mode, disabled, removeTags, upsertTags })'))),
+      metricsProviders: opt(list(str(253))),
+      accessLogProviders: opt(list(str(253))),
+      accessLogFilter: opt(str()),
+      disableAccessLogging: opt(bool),
+      tracingSamplingPercentage: opt(num),
+      tracingProviders: opt(list(str(253))),
+    });
+    this.resource = validatedAt(this, () => this.render(props));
+    this.install('telemetry', props, [this.resource], undefined, props.waypoint ? [props.waypoint.chart.release] : []);
+  }
+
+  private render(props: TelemetryProps): IstioResource {
     validateSelector('selector', props.selector);
     if (props.selector && props.waypoint) throw invalid('selector', "must not be combined with 'waypoint'", props.selector);
     if (props.waypoint && props.waypoint.namespace !== this.namespace) {
@@ -128,8 +146,7 @@ export class Telemetry extends MeshPolicy {
     if (Object.keys(spec).filter((k) => k !== 'selector' && k !== 'targetRefs').length === 0) {
       throw invalid('metricOverrides', 'or another telemetry setting must be given (a Telemetry without settings does nothing)', props.metricOverrides);
     }
-    this.resource = { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: this.metadata(), spec };
-    this.install('telemetry', props, [this.resource], undefined, props.waypoint ? [props.waypoint.chart.release] : []);
+    return { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: this.metadata(), spec };
   }
 }
 

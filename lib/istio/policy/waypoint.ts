@@ -4,6 +4,7 @@ import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { gatewayApiFor, gatewayApiInstallCommand } from '../../catalog/gateway-api';
 import { compareMinor } from '../../catalog/istio-versions';
 import { invalid } from '../../private/errors';
+import { bool, instanceOf, list, opt, str, validatedAt } from '../../private/props';
 import { validateNamespaceName } from '../../private/validate';
 import { IstioResource } from '../resources';
 import { MeshPolicy, MeshPolicyProps } from './mesh-policy';
@@ -75,20 +76,30 @@ export class Waypoint extends MeshPolicy {
   public readonly useLabels: Labels[] = [];
 
   constructor(scope: Construct, id: string, props: WaypointProps) {
-    super(scope, id, { ...props, name: props.name ?? 'waypoint' });
-    this.trafficType = props.trafficType ?? WaypointTrafficType.SERVICE;
-    const types = Object.values(WaypointTrafficType);
-    if (!types.includes(this.trafficType)) throw invalid('trafficType', 'must be a WaypointTrafficType', this.trafficType, types.join(', '));
-    this.useInNamespaces = props.useInNamespaces ?? [this.namespace];
-    for (const ns of this.useInNamespaces) {
-      validateNamespaceName('useInNamespaces', ns);
-      if (ns !== this.namespace && compareMinor(this.istioMinor, WAYPOINT.useNamespaceLabelSince) < 0) {
-        throw invalid('useInNamespaces', `may name another namespace than the waypoint's only from Istio ${WAYPOINT.useNamespaceLabelSince} (istio.io/use-waypoint-namespace); the mesh runs ${this.istioMinor}`, ns);
+    super(scope, id, { ...props, name: props.name ?? 'waypoint' }, 'Waypoint', {
+      trafficType: opt(str(16)),
+      useInNamespaces: opt(list(str(63))),
+      useForServices: opt(list(str(63))),
+      checkGatewayApiCrds: opt(bool),
+      kubernetesProvider: opt(instanceOf(TerraformProvider, 'a Kubernetes provider (TerraformProvider)')),
+    });
+    const trafficType = props.trafficType ?? WaypointTrafficType.SERVICE;
+    const useIn = props.useInNamespaces ?? [this.namespace];
+    const crds = validatedAt(this, () => {
+      const types = Object.values(WaypointTrafficType);
+      if (!types.includes(trafficType)) throw invalid('trafficType', 'must be a WaypointTrafficType', trafficType, types.join(', '));
+      for (const ns of useIn) {
+        validateNamespaceName('useInNamespaces', ns);
+        if (ns !== this.namespace && compareMinor(this.istioMinor, WAYPOINT.useNamespaceLabelSince) < 0) {
+          throw invalid('useInNamespaces', `may name another namespace than the waypoint's only from Istio ${WAYPOINT.useNamespaceLabelSince} (istio.io/use-waypoint-namespace); the mesh runs ${this.istioMinor}`, ns);
+        }
       }
-    }
-    if (new Set(this.useInNamespaces).size !== this.useInNamespaces.length) throw invalid('useInNamespaces', 'must not repeat a namespace', this.useInNamespaces);
-    for (const svc of props.useForServices ?? []) validateNamespaceName('useForServices', svc);
-    const crds = gatewayApiFor(this.istioMinor);
+      if (new Set(useIn).size !== useIn.length) throw invalid('useInNamespaces', 'must not repeat a namespace', useIn);
+      for (const svc of props.useForServices ?? []) validateNamespaceName('useForServices', svc);
+      return gatewayApiFor(this.istioMinor);
+    });
+    this.trafficType = trafficType;
+    this.useInNamespaces = useIn;
 
     this.gateway = {
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -101,7 +112,8 @@ export class Waypoint extends MeshPolicy {
       : undefined;
     const chart = this.install('waypoint', props, [this.gateway], checks);
 
-    // Labels go on after the waypoint is ready, so traffic is never sent to a waypoint that does not exist yet.
+    // Labels go on after the waypoint is ready, so traffic is never sent to a waypoint that does not exist yet
+    // (except on namespaces the mesh creates, which get the label at creation: one owner per namespace).
     const labels = new Construct(this, 'UseWaypoint');
     const useLabels = (ns: string): Record<string, string> => ({
       [WAYPOINT.useLabel]: this.name,
