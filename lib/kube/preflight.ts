@@ -2,7 +2,7 @@
  * Checks that the cluster is in the state a benchmark run assumes: the API answers, server pods
  * and load nodes exist, and each mode's namespace is meshed the way the mode says.
  */
-import { BenchmarkMode, COMPONENT_LABEL, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE, RUN_LABEL } from '../benchmark/contract';
+import { BENCH_WAYPOINT_NAME, BenchmarkMode, COMPONENT_LABEL, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE, RUN_LABEL, USE_WAYPOINT_LABEL } from '../benchmark/contract';
 import { KubeClient } from './client';
 import { ModeHarness } from './harness';
 import { PodView } from './types';
@@ -43,7 +43,8 @@ export function hasIstioProxy(pod: PodView): boolean {
  * Checks a mode's namespace labels and server pods against the mode (pure).
  * baseline: no injection (`istio-injection=enabled` or `istio.io/rev`) and not ambient;
  * sidecar: injection, not ambient, every server pod has `istio-proxy`;
- * ambient: `istio.io/dataplane-mode=ambient`, no injection, no server pod has `istio-proxy`.
+ * ambient: `istio.io/dataplane-mode=ambient`, no injection, no server pod has `istio-proxy`;
+ * ambient-waypoint: as ambient, plus `istio.io/use-waypoint` on the namespace.
  * `istio-injection=disabled` counts as no injection.
  */
 export function checkMeshState(mode: BenchmarkMode, namespace: string, nsLabels: Readonly<Record<string, string>>, serverPods: readonly PodView[]): string[] {
@@ -68,10 +69,14 @@ export function checkMeshState(mode: BenchmarkMode, namespace: string, nsLabels:
       if (unproxied.length > 0) problems.push(`${where}: server pods ${unproxied.join(', ')} have no ${ISTIO_PROXY_CONTAINER} container; restart them after labelling the namespace`);
       break;
     case BenchmarkMode.AMBIENT:
+    case BenchmarkMode.AMBIENT_WAYPOINT:
       if (!ambient) problems.push(`${where} is not enrolled in ambient mode; label it ${DATAPLANE_MODE_LABEL}=ambient`);
       if (injection || revision) problems.push(`${where} also enables sidecar injection; ambient must have no ${INJECTION_LABEL}=enabled or ${REVISION_LABEL}`);
       if (proxied.length > 0) problems.push(`${where}: server pods ${proxied.join(', ')} have an ${ISTIO_PROXY_CONTAINER} container; ambient pods must not`);
       break;
+  }
+  if (mode === BenchmarkMode.AMBIENT_WAYPOINT && !nsLabels[USE_WAYPOINT_LABEL]) {
+    problems.push(`${where} has no ${USE_WAYPOINT_LABEL} label; its traffic would skip the waypoint (label it ${USE_WAYPOINT_LABEL}=${BENCH_WAYPOINT_NAME})`);
   }
   return problems;
 }
@@ -150,7 +155,7 @@ export async function preflight(client: KubeClient, harnesses: readonly ModeHarn
         else if (nodeNames.length > 0 && !nodeNames.includes(p.nodeName)) problems.push(`mode ${h.mode}: server pod ${p.name} is on node ${p.nodeName}, which does not exist`);
       }
       problems.push(...checkMeshState(h.mode, h.namespace, ns.labels, servers));
-      if (h.mode === BenchmarkMode.AMBIENT) {
+      if (h.mode === BenchmarkMode.AMBIENT || h.mode === BenchmarkMode.AMBIENT_WAYPOINT) {
         const uncaptured = servers.filter((p) => p.annotations[AMBIENT_REDIRECTION_ANNOTATION] !== 'enabled').map((p) => p.name);
         if (uncaptured.length > 0) warnings.push(`mode ambient: server pods ${uncaptured.join(', ')} lack ${AMBIENT_REDIRECTION_ANNOTATION}=enabled; ztunnel may not capture their traffic`);
       }

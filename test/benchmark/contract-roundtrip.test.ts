@@ -14,7 +14,7 @@ import { resourcesOf, synthJson, testStack, existingCluster } from '../util';
 function deployedTemplates(): { mode: string; template: string; meta: unknown }[] {
   const stack = testStack();
   new IstioAmbientCluster(stack, 'Mesh', { cluster: existingCluster() });
-  new BenchmarkHarness(stack, 'Bench');
+  new BenchmarkHarness(stack, 'Bench', { modes: [...ALL_MODES] });
   return resourcesOf(synthJson(stack), 'kubernetes_config_map_v1').map(([, cm]) => {
     const data = cm.data as Record<string, string>;
     return { mode: (cm.metadata as { labels: Record<string, string> }).labels['mesh-bench/mode'], template: data[JOB_TEMPLATE_KEY], meta: JSON.parse(data[JOB_META_KEY]) };

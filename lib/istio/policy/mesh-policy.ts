@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { Construct } from 'constructs';
 import { invalid } from '../../private/errors';
 import { helmReleaseName } from '../../private/naming';
-import { checkProps, instanceOf, num, opt, props as propsSchema, str, validatedAt } from '../../private/props';
+import { checkProps, construct, instanceOf, list, num, opt, props as propsSchema, str, validatedAt } from '../../private/props';
 import { validateIntRange, validateNamespaceName } from '../../private/validate';
 import { IstioAmbientCluster } from '../istio-ambient-cluster';
 import { IstioResourceChart } from '../istio-resource-chart';
@@ -21,6 +21,8 @@ export interface MeshPolicyProps {
   readonly helmProvider?: TerraformProvider;
   /** Helm timeout of the policy's release. @default 300 */
   readonly timeoutSeconds?: number;
+  /** More resources the release waits for, e.g. the namespace when another construct creates it. @default - the mesh's istiod and ztunnel (and its namespace, if the mesh creates it) */
+  readonly installAfter?: ITerraformDependable[];
 }
 
 /** Runtime shapes of {@link MeshPolicyProps}. */
@@ -30,6 +32,7 @@ const COMMON_PROPS: Record<string, v.GenericSchema> = {
   name: opt(str(63)),
   helmProvider: opt(instanceOf(TerraformProvider, 'a Helm provider (TerraformProvider)')),
   timeoutSeconds: opt(num),
+  installAfter: opt(list(construct('a resource or construct to wait for'), 100)),
 };
 
 /** `PaymentCallers` → `payment-callers`. */
@@ -101,7 +104,7 @@ export abstract class MeshPolicy extends Construct {
       releaseName,
       resources,
       installChecks,
-      dependsOn: [mesh.istiod, mesh.ztunnel, ...(meshNamespace ? [meshNamespace] : []), ...after],
+      dependsOn: [mesh.istiod, mesh.ztunnel, ...(meshNamespace ? [meshNamespace] : []), ...(props.installAfter ?? []), ...after],
       helmProvider: props.helmProvider ?? mesh.istiod.provider,
       timeoutSeconds: props.timeoutSeconds,
     });
