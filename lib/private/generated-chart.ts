@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Token } from 'cdktf';
 import { stringify } from 'yaml';
 import { IstioResource } from '../istio/resources';
 import { invalid } from './errors';
@@ -28,6 +29,9 @@ export function renderChart(name: string, description: string, resources: readon
     if (files[file] !== undefined) throw invalid('resources', 'must not contain two resources with the same kind, namespace and name', `${r.kind} ${r.metadata.namespace}/${r.metadata.name}`);
     const text = stringify(r, { lineWidth: 0 });
     if (text.includes('{{')) throw invalid('resources', "must not contain '{{' (Helm would parse it as a template)", `${r.kind} ${r.metadata.name}`);
+    if (Token.isUnresolved(text)) {
+      throw invalid('resources', 'must not contain Terraform tokens (variables, references): the chart is written at synth, before Terraform knows them', `${r.kind} ${r.metadata.name}`);
+    }
     files[file] = text;
   }
   return files;

@@ -1,3 +1,4 @@
+import { TerraformVariable } from 'cdktf';
 import { parse } from 'yaml';
 import { gatewayApiFor, gatewayApiInstallCommand } from '../../../lib/catalog/gateway-api';
 import { AuthorizationAction, AuthorizationPolicy, AuthorizationPolicyProps } from '../../../lib/istio/policy/authorization-policy';
@@ -220,5 +221,14 @@ describe('helmReleaseName', () => {
     expect(a).toMatch(/-[0-9a-f]{8}$/);
     expect(a).not.toBe(b);
     expect(a).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  });
+});
+
+describe('tokens', () => {
+  test('fails when a Terraform variable would be written into the generated chart (it is rendered at synth)', () => {
+    const { stack, mesh } = setup();
+    const v = new TerraformVariable(stack, 'team', { type: 'string' });
+    expect(() => new AuthorizationPolicy(stack, 'Tok', { mesh, namespace: 'shop', rules: [{ from: [{ namespaces: [v.stringValue] }] }] }))
+      .toThrow(/'resources' must not contain Terraform tokens.*AuthorizationPolicy tok/);
   });
 });
