@@ -1,4 +1,7 @@
-import { RE2 } from 're2-wasm';
+import type { RE2 as RE2Class } from 're2-wasm';
+
+/** Loaded on first use: compiling the WebAssembly module costs ~40 ms, which a stack without regexes should not pay. */
+let re2: typeof RE2Class | undefined; // a cache of an immutable module, not state
 
 /**
  * Why Envoy would reject `pattern`, or undefined when it compiles. Uses Google's RE2 (compiled to
@@ -6,8 +9,10 @@ import { RE2 } from 're2-wasm';
  * follow (lookaround and backreferences are JS-only; RE2 caps repetition counts at 1000).
  */
 export function re2Problem(pattern: string): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  re2 ??= (require('re2-wasm') as { RE2: typeof RE2Class }).RE2;
   try {
-    new RE2(pattern, 'u');
+    new re2(pattern, 'u');
     return undefined;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);

@@ -36,7 +36,7 @@ export const WAYPOINT = {
 export interface WaypointProps extends Omit<MeshPolicyProps, 'name'> {
   /** Name of the waypoint `Gateway`. @default 'waypoint' (istioctl's default) */
   readonly name?: string;
-  /** Which traffic the waypoint handles. @default WaypointTrafficType.SERVICE */
+  /** Which traffic the waypoint handles (always written as the label, so a GatewayClass-level default does not apply). @default WaypointTrafficType.SERVICE */
   readonly trafficType?: WaypointTrafficType;
   /**
    * Namespaces whose traffic goes through the waypoint (`istio.io/use-waypoint` on the Namespace).

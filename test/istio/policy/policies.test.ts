@@ -159,6 +159,13 @@ describe('Telemetry', () => {
   });
 });
 
+/**
+ * Expected from istioctl's `waypoint generate` (istio/istio `istioctl/pkg/waypoint/waypoint.go`, makeGateway):
+ * `GatewayClassName: constants.WaypointGatewayClassName` ("istio-waypoint") and one listener
+ * `{Name: "mesh", Port: 15008, Protocol: protocol.HBONE}` at 1.22.8 L81–85, 1.26.8 L86–90, 1.30.3 L89–93
+ * (the same at every tag between, ../shared/gateway-api/SOURCE.md note 3); label `istio.io/waypoint-for`
+ * (1.22.8 L98 always, `service` by default; 1.30.3 L109 only when given, istiod then defaults to `service`).
+ */
 describe('Waypoint', () => {
   test("the Gateway istioctl generates: class istio-waypoint, one mesh/15008/HBONE listener, waypoint-for label; named 'waypoint' by default", () => {
     const { stack, mesh } = setup();
