@@ -15,12 +15,10 @@ export function regionVariableConfig(options: { default?: string; allowedRegions
   checkProps('regionVariableConfig options', REGION_OPTIONS, options, 'options');
   const name = options.variableName ?? 'region';
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw invalid('variableName', 'must be a Terraform identifier', name);
-  if (options.default !== undefined) validateRegion('region', options.default, options.allowedRegions);
+  if (options.allowedRegions?.length === 0) throw invalid('allowedRegions', 'must list at least one region', options.allowedRegions);
+  // Checks the allow-list itself (every entry a region code) even without a default.
+  validateRegion('default', options.default ?? options.allowedRegions?.[0] ?? AWS_REGIONS[0], options.allowedRegions);
   const allowed = options.allowedRegions ?? [...AWS_REGIONS];
-  if (options.allowedRegions) {
-    if (options.allowedRegions.length === 0) throw invalid('allowedRegions', 'must list at least one region', options.allowedRegions);
-    validateRegion('region', allowed[0], options.allowedRegions);
-  }
   return {
     type: 'string',
     default: options.default,
@@ -35,7 +33,7 @@ export function regionVariableConfig(options: { default?: string; allowedRegions
 /** Config for a `TerraformVariable` holding an EKS cluster name, validated like the synth-time check. */
 export function clusterNameVariableConfig(options: { default?: string; description?: string; variableName?: string } = {}): TerraformVariableConfig {
   checkProps('clusterNameVariableConfig options', NAME_OPTIONS, options, 'options');
-  if (options.default !== undefined) validateClusterName('clusterName', options.default);
+  if (options.default !== undefined) validateClusterName('default', options.default);
   const name = options.variableName ?? 'cluster_name';
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw invalid('variableName', 'must be a Terraform identifier', name);
   return {

@@ -31,6 +31,8 @@ export class IstioMeshValidationError extends Error {
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (value === undefined) return 'undefined';
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol' || typeof value === 'function') return `a ${typeof value}`;
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
@@ -40,9 +42,10 @@ export function describeValue(value: unknown): string {
     }
   }
   try {
-    return JSON.stringify(value);
+    const json = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'symbol' || typeof v === 'function' ? `<${typeof v}>` : v));
+    return json === undefined ? `a ${typeof value}` : json;
   } catch {
-    return String(value);
+    return Array.isArray(value) ? 'a list' : 'an object';
   }
 }
 

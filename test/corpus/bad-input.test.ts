@@ -96,7 +96,7 @@ const CORPUS: [string, Make, string][] = [
   ['eksHelmProviderConfig: token beside roleArn', (s) => eksHelmProviderConfig(existing(s), { token: 't', roleArn: 'arn:aws:iam::1:role/x' }), "'options.token' replaces the exec plugin, so 'roleArn', 'profile' and 'command' would be ignored; give one or the other, got '(a token)'"],
   ['regionVariableConfig: allowedRegions as a string', () => regionVariableConfig({ allowedRegions: 'eu-west-1' } as never), "'options.allowedRegions' must be a list, got 'eu-west-1'"],
   ['regionVariableConfig: variable name with a $', () => regionVariableConfig({ variableName: 'r${x}' }), "'variableName' must be a Terraform identifier, got 'r${x}'"],
-  ['clusterNameVariableConfig: default not a valid name', () => clusterNameVariableConfig({ default: 'my cluster' }), "'clusterName' must be a valid EKS cluster name, got 'my cluster' (1–100 characters, starting with a letter or digit, then letters, digits, hyphens or underscores)"],
+  ['clusterNameVariableConfig: default not a valid name', () => clusterNameVariableConfig({ default: 'my cluster' }), "'default' must be a valid EKS cluster name, got 'my cluster' (1–100 characters, starting with a letter or digit, then letters, digits, hyphens or underscores)"],
 ];
 
 describe('bad-input corpus: each input fails with the exact library message', () => {

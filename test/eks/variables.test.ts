@@ -51,10 +51,10 @@ describe('Terraform variables with validation blocks equivalent to the synth che
   });
 
   test('fails when the default or allow-list is invalid', () => {
-    expect(() => regionVariableConfig({ default: 'nowhere-1' })).toThrow(/^'region' must be an AWS region code, got 'nowhere-1'/);
+    expect(() => regionVariableConfig({ default: 'nowhere-1' })).toThrow(/^'default' must be an AWS region code, got 'nowhere-1'/);
     expect(() => regionVariableConfig({ allowedRegions: [] })).toThrow(/^'allowedRegions' must list at least one region/);
     expect(() => regionVariableConfig({ allowedRegions: ['mars-1'] })).toThrow(/^'allowedRegions' must list only AWS region codes, got 'mars-1'/);
-    expect(() => clusterNameVariableConfig({ default: '-x' })).toThrow(/^'clusterName' must be a valid EKS cluster name/);
+    expect(() => clusterNameVariableConfig({ default: '-x' })).toThrow(/^'default' must be a valid EKS cluster name/);
     expect(() => clusterNameVariableConfig({ variableName: 'Cluster-Name' })).toThrow(/^'variableName' must be a Terraform identifier/);
   });
 });
