@@ -19,6 +19,8 @@ export enum CheckId {
   SELECTOR_MATCHES_NOTHING = 'CIM-4001',
   /** A `targetRefs` entry naming nothing the stack declares. */
   TARGET_REF_MATCHES_NOTHING = 'CIM-4002',
+  /** Two or more namespace-wide Telemetry resources in one namespace. */
+  CONFLICTING_TELEMETRY = 'CIM-4003',
   /** Mesh or policy mTLS not STRICT. */
   MTLS_NOT_STRICT = 'CIM-5001',
   /** A namespace enrolled in both sidecar injection and ambient. */
@@ -79,6 +81,11 @@ export const CHECKS: Readonly<Record<CheckId, CheckInfo>> = {
     severity: 'warning', title: 'targetRefs names nothing the stack declares',
     fix: "pass the Waypoint construct ('waypoint' prop), or suppress the check if the target is deployed outside this stack",
     istioctl: 'IST0101 ReferencedResourceNotFound',
+  },
+  [CheckId.CONFLICTING_TELEMETRY]: {
+    severity: 'warning', title: 'several namespace-wide Telemetry resources in one namespace',
+    fix: 'merge them into one Telemetry, or give all but one a selector or a waypoint: which one wins is undefined',
+    istioctl: 'IST0160 MultipleTelemetriesWithoutWorkloadSelectors (which also counts targetRefs ones)',
   },
   [CheckId.MTLS_NOT_STRICT]: {
     severity: 'warning', title: 'mTLS not STRICT',

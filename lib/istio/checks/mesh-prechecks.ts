@@ -1,11 +1,11 @@
 import { Annotations, Aspects, IAspect, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { CHECKS, MeshChecks, formatFinding } from './check-registry';
-import { Finding, checkApiVersions, checkDoubleEnrollment, checkMtls, checkPinning, checkReferences, checkRegexes, checkZtunnelPolicies } from './rules';
+import { Finding, checkApiVersions, checkDoubleEnrollment, checkMtls, checkPinning, checkReferences, checkRegexes, checkTelemetryConflicts, checkZtunnelPolicies } from './rules';
 import { gatherStackModel } from './stack-model';
 
 /** Every precheck, in report order. */
-const ALL_CHECKS = [checkZtunnelPolicies, checkRegexes, checkApiVersions, checkReferences, checkMtls, checkDoubleEnrollment, checkPinning];
+const ALL_CHECKS = [checkZtunnelPolicies, checkRegexes, checkApiVersions, checkReferences, checkTelemetryConflicts, checkMtls, checkDoubleEnrollment, checkPinning];
 
 /**
  * The synth-time prechecks as an Aspect: on the stack node it gathers the whole tree once and

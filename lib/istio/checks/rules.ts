@@ -148,6 +148,23 @@ export function checkReferences(model: StackModel): Finding[] {
   return out;
 }
 
+/** CIM-4003: more than one Telemetry without selector and targetRefs in a namespace. */
+export function checkTelemetryConflicts(model: StackModel): Finding[] {
+  const byNs = new Map<string, ResourceSite[]>();
+  for (const site of model.resources) {
+    const { resource } = site;
+    if (resource.kind !== 'Telemetry' || isObj(resource.spec.selector) || hasTargetRefs(resource.spec)) continue;
+    byNs.set(resource.metadata.namespace, [...(byNs.get(resource.metadata.namespace) ?? []), site]);
+  }
+  const out: Finding[] = [];
+  for (const [ns, sites] of byNs) {
+    if (sites.length < 2) continue;
+    const names = sites.map((s) => s.resource.metadata.name).join(', ');
+    for (const site of sites) out.push({ id: CheckId.CONFLICTING_TELEMETRY, owner: site.owner, message: `${ref(site)}: namespace '${ns}' has ${sites.length} Telemetry resources without selector or targetRefs (${names}).` });
+  }
+  return out;
+}
+
 /** CIM-5001: mTLS not STRICT (the mesh-wide mode, and PeerAuthentications). */
 export function checkMtls(model: StackModel): Finding[] {
   const out: Finding[] = [];

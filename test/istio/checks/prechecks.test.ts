@@ -10,6 +10,7 @@ import { StackModel } from '../../../lib/istio/checks/stack-model';
 import { IstioAmbientClusterProps } from '../../../lib/istio/istio-ambient-cluster';
 import { AuthorizationAction, AuthorizationPolicy } from '../../../lib/istio/policy/authorization-policy';
 import { PeerAuthentication, PeerMtlsMode } from '../../../lib/istio/policy/peer-authentication';
+import { Telemetry } from '../../../lib/istio/policy/telemetry';
 import { Waypoint } from '../../../lib/istio/policy/waypoint';
 import { IstioResource, MtlsMode } from '../../../lib/istio/resources';
 import { annotationsOf, testMesh, testStack } from '../../util';
@@ -161,6 +162,23 @@ describe(`${CheckId.SELECTOR_MATCHES_NOTHING} / ${CheckId.TARGET_REF_MATCHES_NOT
     expect(findings(stack, 'warning')).toEqual([
       expect.stringMatching(/^\[test\/Mesh\] \[CIM-4002\].*targets Gateway shop\/nope, which this stack does not declare.*IST0101/),
       expect.stringMatching(/^\[test\/Typo\] \[CIM-4001\].*selects \{"app":"carts"\}.*IST0127/),
+    ]);
+  });
+});
+
+describe(`${CheckId.CONFLICTING_TELEMETRY}: several namespace-wide Telemetry resources`, () => {
+  beforeAll(() => covered.add(CheckId.CONFLICTING_TELEMETRY));
+  test('two without selector in one namespace warn on both; a selector or waypoint one does not count', () => {
+    const { stack, mesh } = meshWith();
+    workload(stack, 'Cart', 'shop', { app: 'cart' });
+    new Telemetry(stack, 'Logs', { mesh, namespace: 'shop', accessLogProviders: ['envoy'] });
+    new Telemetry(stack, 'Trace', { mesh, namespace: 'shop', tracingSamplingPercentage: 5 });
+    new Telemetry(stack, 'CartOnly', { mesh, namespace: 'shop', selector: { app: 'cart' }, tracingSamplingPercentage: 50 });
+    const waypoint = new Waypoint(stack, 'Waypoint', { mesh, namespace: 'shop' });
+    new Telemetry(stack, 'OnWaypoint', { mesh, namespace: 'shop', waypoint, tracingSamplingPercentage: 50 });
+    expect(findings(stack, 'warning')).toEqual([
+      expect.stringMatching(/^\[test\/Logs\] \[CIM-4003\].*namespace 'shop' has 2 Telemetry resources without selector or targetRefs \(logs, trace\).*IST0160/),
+      expect.stringMatching(/^\[test\/Trace\] \[CIM-4003\]/),
     ]);
   });
 });
