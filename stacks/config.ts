@@ -1,4 +1,6 @@
 import { App } from 'cdktf';
+import { SUPPORT_DATE_CONTEXT, isoDay } from '../lib/catalog/compatibility';
+import { creatableEksVersions } from '../lib/catalog/eks-versions';
 import { IstioVersion } from '../lib/catalog/istio-versions';
 
 /** Synth-time choices of the ready stacks: context (`cdktf.json` or `-c`) first, then environment, then defaults. */
@@ -9,9 +11,17 @@ export interface ReadyStackConfig {
 }
 
 /**
+ * Kubernetes version of a new cluster when there is no EKS version the Istio release supports (Istio
+ * 1.22 today): 1.32, the closest to 1.22's 1.27–1.30 that EKS creates for months, not days.
+ */
+export const FALLBACK_KUBERNETES_VERSION = '1.32';
+
+/**
  * The Istio version decides chart values, so it is chosen at synth (`ISTIO_VERSION` or context
- * `istioVersion`), not as a Terraform variable. The default Kubernetes version for new clusters is
- * 1.32: the closest to Istio 1.22's supported 1.27–1.30 that EKS still creates (see README).
+ * `istioVersion`), not as a Terraform variable. The new cluster's Kubernetes version defaults to the
+ * newest one the Istio release supports that EKS creates on the support date (e.g. `ISTIO_VERSION=1.30.3`
+ * → 1.35, a supported pair: no opt-in, no warning). When there is none (the default Istio 1.22.8
+ * today), it is {@link FALLBACK_KUBERNETES_VERSION} with the opt-in on, and synth warns (see README).
  */
 export function readyStackConfig(app: App): ReadyStackConfig {
   const ctx = (key: string): string | undefined => {
@@ -19,10 +29,13 @@ export function readyStackConfig(app: App): ReadyStackConfig {
     return typeof v === 'string' ? v : undefined;
   };
   const istio = ctx('istioVersion') ?? process.env.ISTIO_VERSION;
-  const k8s = ctx('kubernetesVersion') ?? process.env.KUBERNETES_VERSION ?? '1.32';
-  const allow = ctx('allowUnsupportedKubernetesVersion') ?? process.env.ALLOW_UNSUPPORTED_KUBERNETES_VERSION ?? 'true';
+  const istioVersion = istio ? IstioVersion.of(istio, 'ISTIO_VERSION') : IstioVersion.DEFAULT;
+  const asOf = isoDay(app.node.tryGetContext(SUPPORT_DATE_CONTEXT));
+  const supported = creatableEksVersions(asOf).filter((v) => istioVersion.supportsKubernetes(v));
+  const k8s = ctx('kubernetesVersion') ?? process.env.KUBERNETES_VERSION ?? supported[supported.length - 1] ?? FALLBACK_KUBERNETES_VERSION;
+  const allow = ctx('allowUnsupportedKubernetesVersion') ?? process.env.ALLOW_UNSUPPORTED_KUBERNETES_VERSION ?? String(supported.length === 0);
   return {
-    istioVersion: istio ? IstioVersion.of(istio, 'ISTIO_VERSION') : IstioVersion.LATEST,
+    istioVersion,
     kubernetesVersion: k8s,
     allowUnsupportedKubernetesVersion: allow === 'true',
   };

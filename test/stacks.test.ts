@@ -1,8 +1,9 @@
 import { Testing } from 'cdktf';
 import { buildApp } from '../stacks/main';
-import { release, resourcesOf, synthJson, testApp } from './util';
+import { release, resourcesOf, synthJson, testApp, warningsIn } from './util';
 import { AmbientNewClusterStack } from '../stacks/ambient-new-cluster-stack';
 import { AmbientExistingClusterStack } from '../stacks/ambient-existing-cluster-stack';
+import { readyStackConfig } from '../stacks/config';
 
 function stacks(context: Record<string, unknown> = {}) {
   const app = buildApp(testApp(context));
@@ -32,7 +33,20 @@ describe('ready stacks', () => {
 
   test('the Istio version is a synth-time choice (context), validated', () => {
     expect(release(synthJson(stacks({ istioVersion: '1.22.5' }).newCluster), 'ztunnel').version).toBe('1.22.5');
-    expect(() => stacks({ istioVersion: '1.23.0' })).toThrow(/^'ISTIO_VERSION' must be a supported Istio release, got '1\.23\.0'/);
+    expect(() => stacks({ istioVersion: '1.22.08' })).toThrow(/^'ISTIO_VERSION' must be a supported Istio release, got '1\.22\.08'/);
+  });
+
+  test('ISTIO_VERSION=1.30.3: a supported pair (Istio 1.30 on the newest Kubernetes EKS creates and 1.30 supports), no opt-in, no warning', () => {
+    const { newCluster, existing } = stacks({ istioVersion: '1.30.3' });
+    expect(newCluster.mesh.kubernetesVersion).toBe('1.35'); // 1.30 supports 1.32–1.36; EKS creates up to 1.35 on 2026-11-24
+    for (const s of [newCluster, existing]) {
+      expect(s.mesh.warnings).toEqual([]);
+      expect(warningsIn(s)).toEqual([]);
+      expect(release(synthJson(s), 'istiod').version).toBe('1.30.3');
+    }
+    expect(readyStackConfig(testApp({ istioVersion: '1.30.3' })).allowUnsupportedKubernetesVersion).toBe(false);
+    // The default release keeps its opt-in and warnings: no EKS version is in 1.22's range.
+    expect(warningsIn(stacks().newCluster)).toEqual(expect.arrayContaining([expect.stringMatching(/outside the supported range/)]));
   });
 
   test('the Kubernetes version default for the new cluster is 1.32, and it can be changed', () => {

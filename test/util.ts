@@ -98,7 +98,26 @@ export function sharedGatewayApiFiles(version: string, channel: string): string[
   return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f));
 }
 
+/** Every warning annotation in a construct tree (what `cdktf synth` prints as warnings). */
+export function warningsIn(scope: import('constructs').IConstruct): string[] {
+  return scope.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
+}
+
 /** The mesh's cluster for tests that do not care which: an existing cluster `c` in eu-west-1, looked up by name. */
 export function existingCluster(clusterName = 'c', region = 'eu-west-1'): MeshCluster {
   return MeshCluster.lookup({ clusterName, region });
+}
+
+/**
+ * An IstioAmbientCluster on an existing cluster (looked up, no AWS resources), opt-in on, with
+ * `props` on top. The one place tests of the version engine spell the cluster props.
+ */
+export function existingClusterMesh(
+  stack: TerraformStack,
+  props: Partial<import('../lib/istio/istio-ambient-cluster').IstioAmbientClusterProps> = {},
+  id = 'Mesh',
+): import('../lib/istio/istio-ambient-cluster').IstioAmbientCluster {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { IstioAmbientCluster } = require('../lib/istio/istio-ambient-cluster') as typeof import('../lib/istio/istio-ambient-cluster');
+  return new IstioAmbientCluster(stack, id, { cluster: existingCluster(`mesh-${id.toLowerCase()}`), allowUnsupportedKubernetesVersion: true, ...props });
 }

@@ -4,6 +4,7 @@ import { ClusterRoleBindingV1 } from '@cdktf/provider-kubernetes/lib/cluster-rol
 import { ClusterRoleV1 } from '@cdktf/provider-kubernetes/lib/cluster-role-v1';
 import { invalid } from '../private/errors';
 import { checkProps, instanceOf, list, opt, props as propsSchema, str, struct, validatedAt } from '../private/props';
+import { terraformSafe } from '../private/terraform-escape';
 import { PART_OF_LABEL, PART_OF_VALUE } from './contract';
 
 /** A subject bound to the CLI role. */
@@ -58,18 +59,18 @@ export class BenchmarkCliAccess extends Construct {
       });
     });
     const labels = { [PART_OF_LABEL]: PART_OF_VALUE };
-    this.role = new ClusterRoleV1(this, 'Role', {
+    this.role = new ClusterRoleV1(this, 'Role', terraformSafe({
       provider: props.kubernetesProvider,
       metadata: { name: 'mesh-bench-cli', labels },
       rule: CLI_PERMISSIONS.map(([group, resource, verbs]) => ({ apiGroups: [group], resources: [resource], verbs })),
-    });
-    this.binding = new ClusterRoleBindingV1(this, 'Binding', {
+    }));
+    this.binding = new ClusterRoleBindingV1(this, 'Binding', terraformSafe({
       provider: props.kubernetesProvider,
       metadata: { name: 'mesh-bench-cli', labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.role.metadata.name },
       subject: props.subjects.map((s) => ({
         kind: s.kind, name: s.name, namespace: s.namespace, apiGroup: s.kind === 'ServiceAccount' ? '' : 'rbac.authorization.k8s.io',
       })),
-    });
+    }));
   }
 }

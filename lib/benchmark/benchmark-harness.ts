@@ -8,6 +8,7 @@ import { IstioAmbientCluster } from '../istio/istio-ambient-cluster';
 import { WAYPOINT, Waypoint } from '../istio/policy/waypoint';
 import { invalid } from '../private/errors';
 import { bool, checkProps, instanceOf, list, num, opt, props as propsSchema, str, stringMap, struct, validatedAt } from '../private/props';
+import { terraformSafe } from '../private/terraform-escape';
 import { validateIntRange, validateNamespaceName } from '../private/validate';
 import { BenchmarkCliAccess, BenchmarkCliSubject } from './benchmark-cli-access';
 import {
@@ -200,9 +201,9 @@ export class BenchmarkHarness extends Construct {
     for (const mode of this.modes) {
       const group = new Construct(this, pascal(mode));
       const nsName = `${prefix}-${mode}`;
-      const namespace = new Namespace(group, 'Namespace', {
+      const namespace = new Namespace(group, 'Namespace', terraformSafe({
         provider, metadata: { name: nsName, labels: modeNamespaceLabels(mode, props.sidecarRevision) }, dependsOn: after.length ? after : undefined,
-      });
+      }));
       if (mode === BenchmarkMode.AMBIENT_WAYPOINT) {
         // The namespace carries istio.io/use-waypoint itself (one owner of its labels); the waypoint waits for it.
         this.waypoint = new Waypoint(group, 'Waypoint', {
@@ -211,7 +212,7 @@ export class BenchmarkHarness extends Construct {
       }
       const annotations = mode === BenchmarkMode.SIDECAR ? { ...SIDECAR_PROXY_ANNOTATIONS } : {};
       const serverLabels = { [PART_OF_LABEL]: PART_OF_VALUE, [MODE_LABEL]: mode, [COMPONENT_LABEL]: 'server', app: 'fortio-server' };
-      const server = new DeploymentV1(group, 'Server', {
+      const server = new DeploymentV1(group, 'Server', terraformSafe({
         provider,
         metadata: { name: 'fortio-server', namespace: namespace.metadata.name, labels: serverLabels },
         spec: {
@@ -242,15 +243,15 @@ export class BenchmarkHarness extends Construct {
             },
           },
         },
-      });
-      const service = new ServiceV1(group, 'Service', {
+      }));
+      const service = new ServiceV1(group, 'Service', terraformSafe({
         provider,
         metadata: { name: 'fortio-server', namespace: namespace.metadata.name, labels: serverLabels },
         spec: {
           selector: { app: 'fortio-server', [MODE_LABEL]: mode },
           port: [{ name: 'http-echo', port: 8080, targetPort: '8080' }, { name: 'grpc-ping', port: 8079, targetPort: '8079' }],
         },
-      });
+      }));
       const targetUrl = `http://fortio-server.${nsName}.svc.cluster.local:8080/echo?size=${responseSize}`;
       const meta: JobTemplateMeta = {
         mode, namespace: nsName, targetUrl, qps, connections, durationSeconds: duration, warmupSeconds: warmup,
@@ -260,11 +261,11 @@ export class BenchmarkHarness extends Construct {
         mode, namespace: nsName, targetUrl, qps, connections, durationSeconds: duration, requestPayloadBytes: requestPayload,
         resolutionSeconds: resolution, fortioImage, reportImage, cpuRequest, memoryMiB, placement: loadPlacement, podAnnotations: annotations,
       });
-      const jobTemplate = new ConfigMapV1(group, 'JobTemplate', {
+      const jobTemplate = new ConfigMapV1(group, 'JobTemplate', terraformSafe({
         provider,
         metadata: { name: JOB_TEMPLATE_CONFIGMAP, namespace: namespace.metadata.name, labels: { [PART_OF_LABEL]: PART_OF_VALUE, [MODE_LABEL]: mode } },
         data: { [JOB_TEMPLATE_KEY]: JSON.stringify(job, null, 2), [JOB_META_KEY]: JSON.stringify(meta, null, 2) },
-      });
+      }));
       this.byMode[mode] = { mode, namespace, server, service, jobTemplate, meta };
     }
     this.cliAccess = new BenchmarkCliAccess(this, 'CliAccess', {

@@ -4,6 +4,7 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { EksCluster } from '../eks/eks-cluster';
 import { invalid } from '../private/errors';
 import { checkProps, instanceOf, opt, props as propsSchema, str, validatedAt } from '../private/props';
+import { terraformSafe } from '../private/terraform-escape';
 import { NODE_ROLE_LABEL, NODE_TAINT_KEY } from './contract';
 
 /** Props of {@link BenchmarkNodeGroup}. */
@@ -42,7 +43,7 @@ export class BenchmarkNodeGroup extends Construct {
         throw invalid('instanceType', 'must not be a burstable T-family type (CPU credits distort latency)', instanceType, 'e.g. m6i.2xlarge, c6i.2xlarge');
       }
     });
-    const make = (role: 'server' | 'client') => new EksNodeGroup(this, role === 'server' ? 'Server' : 'Client', {
+    const make = (role: 'server' | 'client') => new EksNodeGroup(this, role === 'server' ? 'Server' : 'Client', terraformSafe({
       provider: props.awsProvider ?? props.cluster.awsProvider,
       clusterName: props.cluster.cluster.name,
       nodeGroupNamePrefix: `mesh-bench-${role}-`,
@@ -54,7 +55,7 @@ export class BenchmarkNodeGroup extends Construct {
       labels: { [NODE_ROLE_LABEL]: role },
       taint: [{ key: NODE_TAINT_KEY, value: 'true', effect: 'NO_SCHEDULE' }],
       dependsOn: [props.cluster.nodeGroup],
-    });
+    }));
     this.serverNodes = make('server');
     this.clientNodes = make('client');
   }

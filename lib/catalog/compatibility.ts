@@ -97,3 +97,22 @@ export function isoDay(override?: unknown): string {
 
 /** Context key that pins the day support dates are judged by (tests, reproducible CI synth). */
 export const SUPPORT_DATE_CONTEXT = 'cdktf-istio-mesh:supportDate';
+
+/**
+ * The Kubernetes minor a new cluster gets by default: the newest one the Istio release supports that
+ * EKS still creates on `asOf`, or (when there is none, e.g. Istio 1.22 today) the release's newest
+ * supported minor, which then fails {@link checkKubernetesVersion} with a message naming what EKS creates.
+ */
+export function defaultKubernetesVersion(istioVersion: IstioVersion, asOf: string): string {
+  const creatable = creatableEksVersions(asOf).filter((v) => istioVersion.supportsKubernetes(v));
+  return creatable.length > 0 ? creatable[creatable.length - 1] : istioVersion.info.kubernetesMax;
+}
+
+/** The end-of-life warning for an Istio release on day `asOf`, or undefined while it is supported. */
+export function istioEndOfLifeWarning(istioVersion: IstioVersion, asOf: string): string | undefined {
+  const eol = istioVersion.info.endOfLife;
+  if (asOf < eol.date) return undefined;
+  return eol.expected
+    ? `Istio ${istioVersion.minor} is past its expected end of life (${eol.date.slice(0, 7)}, per istio.io); it may no longer receive security fixes.`
+    : `Istio ${istioVersion.minor} reached end of life on ${eol.date}; it receives no security fixes.`;
+}

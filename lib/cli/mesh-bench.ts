@@ -1,7 +1,7 @@
 /**
  * `mesh-bench` entry point: builds the commander program with one `registerXxxCommand` per
  * subcommand and runs it. `main` returns the exit code instead of exiting, so tests call it
- * in-process. Subcommands: `inspect`, `compare` and `run`.
+ * in-process. Subcommands: `inspect`, `compare`, `run` and `versions`.
  */
 import { Command, CommanderError } from 'commander';
 import { IstioMeshValidationError } from '../private/errors';
@@ -9,6 +9,7 @@ import { registerCompareCommand } from './compare-command';
 import { registerInspectCommand } from './inspect-command';
 import { CliIo, processIo } from './io';
 import { registerRunCommand } from './run-command';
+import { registerVersionsCommand } from './versions-command';
 
 /**
  * Builds a fresh program (no shared state between calls). Subcommands that finish with a
@@ -23,6 +24,7 @@ export function buildProgram(io: CliIo = processIo(), setExitCode: (code: number
   registerInspectCommand(program, io);
   registerCompareCommand(program, io);
   registerRunCommand(program, io, setExitCode);
+  registerVersionsCommand(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
 }

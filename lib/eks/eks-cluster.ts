@@ -11,8 +11,10 @@ import { EksNodeGroup } from '@cdktf/provider-aws/lib/eks-node-group';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { invalid } from '../private/errors';
+import { mergeValues } from '../private/helm-values';
 import { PREFIX_LIMITS, namePrefix } from '../private/naming';
 import { bool, checkProps, freeForm, instanceOf, list, num, oneOf, opt, props, str, stringMap, validatedAt } from '../private/props';
+import { terraformSafe } from '../private/terraform-escape';
 import { validateClusterName, validateIntRange, validateRegion } from '../private/validate';
 import { IEksClusterRef } from './cluster-ref';
 import { EksNodeSecurity } from './eks-node-security';
@@ -75,12 +77,34 @@ export interface EksClusterOptions {
   /** Support policy for the Kubernetes version. @default EksSupportType.EXTENDED */
   readonly supportType?: EksSupportType;
   /**
-   * Configuration values of the `vpc-cni` managed add-on (its JSON schema: `aws eks describe-addon-configuration`).
-   * The default makes pod security groups (if you enable them) use `standard` enforcement, which
-   * Istio's probe rewriting needs (istio/istio#53105).
-   * @default { env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' } }
+   * Security groups for pods (`SecurityGroupPolicy`): turns on the VPC CNI's pod ENIs
+   * (`ENABLE_POD_ENI=true`) and attaches `AmazonEKSVPCResourceController` to the cluster role, as
+   * EKS requires. Enforcement is `standard`, which Istio's probe rewriting needs (istio/istio#53105).
+   * Needs Nitro instance types.
+   * @default false
+   */
+  readonly podSecurityGroups?: boolean;
+  /**
+   * Configuration values of the `vpc-cni` managed add-on (its JSON schema: `aws eks describe-addon-configuration`),
+   * merged key by key onto the library's: `{ env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' } }`,
+   * plus `ENABLE_POD_ENI: 'true'` with `podSecurityGroups`. The enforcing mode only takes effect where
+   * pod ENIs are on; it is set anyway so that turning them on later cannot break Istio's probes.
+   * Pod ENIs with an enforcing mode other than `standard` fail at synth.
+   * @default - the library's configuration above
    */
   readonly vpcCniConfigurationValues?: Record<string, unknown>;
+  /**
+   * Create the cluster's IAM OIDC provider, for IAM roles for service accounts (IRSA), which add-ons
+   * such as the AWS Load Balancer Controller or the EBS CSI driver use. Istio does not use it.
+   * @default true
+   */
+  readonly iamOidcProvider?: boolean;
+  /**
+   * Install the `eks-pod-identity-agent` add-on, for EKS Pod Identity (the newer way to give pods
+   * AWS credentials). Istio does not use it.
+   * @default true
+   */
+  readonly podIdentityAgent?: boolean;
   /** Tags for every AWS resource. @default - none */
   readonly tags?: Record<string, string>;
 }
@@ -103,7 +127,10 @@ export const EKS_CLUSTER_OPTION_SCHEMAS = {
   publicAccessCidrs: opt(list(str(64), 40)),
   adminPrincipalArns: opt(list(str(2048), 100)),
   supportType: opt(oneOf(['STANDARD', 'EXTENDED'])),
+  podSecurityGroups: opt(bool),
   vpcCniConfigurationValues: opt(freeForm),
+  iamOidcProvider: opt(bool),
+  podIdentityAgent: opt(bool),
   tags: opt(stringMap(50)),
 };
 
@@ -140,6 +167,7 @@ export function validateEksClusterOptions(props: EksClusterOptions, prefix = '')
   if (props.nodeInstanceTypes !== undefined && props.nodeInstanceTypes.length === 0) {
     throw invalid(`${prefix}nodeInstanceTypes`, 'must list at least one instance type', props.nodeInstanceTypes);
   }
+  vpcCniConfiguration(props.podSecurityGroups ?? false, props.vpcCniConfigurationValues, prefix);
   if (props.endpointPublicAccess === false && props.publicAccessCidrs !== undefined) {
     throw invalid(`${prefix}publicAccessCidrs`, "restricts the public endpoint, which 'endpointPublicAccess: false' turns off; remove one of them", props.publicAccessCidrs);
   }
@@ -147,6 +175,21 @@ export function validateEksClusterOptions(props: EksClusterOptions, prefix = '')
 
 /** The `vpc-cni` add-on configuration Istio ambient needs on EKS. */
 export const ISTIO_VPC_CNI_CONFIGURATION: Readonly<Record<string, unknown>> = { env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' } };
+
+/**
+ * The `vpc-cni` configuration: Istio's, pod ENIs on with `podSecurityGroups`, then the user's values
+ * merged key by key. Fails when pod ENIs are on with an enforcing mode other than `standard`.
+ */
+export function vpcCniConfiguration(podSecurityGroups: boolean, overrides: Record<string, unknown> | undefined, prefix = ''): Record<string, unknown> {
+  const base = mergeValues(ISTIO_VPC_CNI_CONFIGURATION, podSecurityGroups ? { env: { ENABLE_POD_ENI: 'true' } } : undefined);
+  const merged = mergeValues(base, overrides) as { env?: Record<string, unknown> };
+  const env = merged.env ?? {};
+  if (String(env.ENABLE_POD_ENI) === 'true' && env.POD_SECURITY_GROUP_ENFORCING_MODE !== 'standard') {
+    throw invalid(`${prefix}vpcCniConfigurationValues`, "turns on pod ENIs with a POD_SECURITY_GROUP_ENFORCING_MODE other than 'standard', which breaks Istio's probe rewriting (istio/istio#53105)",
+      env.POD_SECURITY_GROUP_ENFORCING_MODE, "set it to 'standard'");
+  }
+  return merged;
+}
 
 /** Props of {@link EksCluster}. */
 export interface EksClusterProps extends EksClusterOptions {
@@ -162,9 +205,9 @@ export interface EksClusterProps extends EksClusterOptions {
 
 /**
  * A new EKS cluster ready for an Istio ambient mesh: VPC (or your subnets), control plane with API
- * authentication, IAM roles, OIDC provider, an access entry for the deployer, the EKS managed add-ons,
- * a managed node group, and the node security-group rules Istio needs (15017, 15012 from the control
- * plane; 15008 HBONE between nodes).
+ * authentication, IAM roles, IAM OIDC provider (IRSA, optional), an access entry for the deployer, the
+ * EKS managed add-ons, a managed node group, and the node security-group rules Istio needs (15017 from
+ * the control plane; 15012 and 15008 between nodes; see `ISTIO_NODE_PORTS` for when they matter).
  */
 export class EksCluster extends Construct implements IEksClusterRef {
   public readonly clusterName: string;
@@ -177,7 +220,8 @@ export class EksCluster extends Construct implements IEksClusterRef {
   public readonly roles: EksRoles;
   public readonly nodeSecurity: EksNodeSecurity;
   public readonly nodeGroup: EksNodeGroup;
-  public readonly oidcProvider: IamOpenidConnectProvider;
+  /** The IAM OIDC provider for IRSA, unless `iamOidcProvider: false`. */
+  public readonly oidcProvider?: IamOpenidConnectProvider;
   public readonly addons: Record<string, EksAddon> = {};
   public readonly deployerAccess: EksAccessPolicyAssociation;
 
@@ -217,10 +261,12 @@ export class EksCluster extends Construct implements IEksClusterRef {
       nodeSubnets = controlPlaneSubnets;
     }
 
-    const partition = new DataAwsPartition(this, 'Partition', { provider });
-    this.roles = new EksRoles(this, 'Roles', { clusterName: props.clusterName, partition: partition.partition, awsProvider: provider, tags: props.tags });
+    const partition = new DataAwsPartition(this, 'Partition', terraformSafe({ provider }));
+    this.roles = new EksRoles(this, 'Roles', {
+      clusterName: props.clusterName, partition: partition.partition, awsProvider: provider, tags: props.tags, podSecurityGroups: props.podSecurityGroups,
+    });
 
-    this.cluster = new EksClusterResource(this, 'ControlPlane', {
+    this.cluster = new EksClusterResource(this, 'ControlPlane', terraformSafe({
       provider,
       name: props.clusterName,
       version: props.kubernetesVersion,
@@ -237,32 +283,33 @@ export class EksCluster extends Construct implements IEksClusterRef {
       enabledClusterLogTypes: ['api', 'audit', 'authenticator'],
       tags: props.tags,
       dependsOn: this.roles.clusterPolicyAttachments,
-    });
+    }));
 
-    this.oidcProvider = new IamOpenidConnectProvider(this, 'OidcProvider', {
+    // For IRSA (IAM roles for service accounts): add-ons such as the AWS Load Balancer Controller use it; Istio does not.
+    this.oidcProvider = (props.iamOidcProvider ?? true) ? new IamOpenidConnectProvider(this, 'OidcProvider', terraformSafe({
       provider,
       url: this.cluster.identity.get(0).oidc.get(0).issuer,
       clientIdList: ['sts.amazonaws.com'],
       tags: props.tags,
-    });
+    })) : undefined;
 
     // The deployer (the identity Terraform runs as) gets cluster admin through an access entry, so
     // the Helm and Kubernetes providers can install Istio. Session context maps an assumed-role ARN to its role.
-    const caller = new DataAwsCallerIdentity(this, 'Caller', { provider });
-    const session = new DataAwsIamSessionContext(this, 'CallerSession', { provider, arn: caller.arn });
+    const caller = new DataAwsCallerIdentity(this, 'Caller', terraformSafe({ provider }));
+    const session = new DataAwsIamSessionContext(this, 'CallerSession', terraformSafe({ provider, arn: caller.arn }));
     const admins = [session.issuerArn, ...(props.adminPrincipalArns ?? [])];
     const access = new Construct(this, 'Access');
     let deployerAccess: EksAccessPolicyAssociation | undefined;
     admins.forEach((principal, i) => {
       const group = new Construct(access, i === 0 ? 'Deployer' : `Admin${i}`);
-      const entry = new EksAccessEntry(group, 'Entry', { provider, clusterName: this.cluster.name, principalArn: principal, type: 'STANDARD' });
-      const assoc = new EksAccessPolicyAssociation(group, 'ClusterAdmin', {
+      const entry = new EksAccessEntry(group, 'Entry', terraformSafe({ provider, clusterName: this.cluster.name, principalArn: principal, type: 'STANDARD' }));
+      const assoc = new EksAccessPolicyAssociation(group, 'ClusterAdmin', terraformSafe({
         provider,
         clusterName: this.cluster.name,
         principalArn: entry.principalArn,
         policyArn: `arn:${partition.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
         accessScope: { type: 'cluster' },
-      });
+      }));
       deployerAccess ??= assoc;
     });
     this.deployerAccess = deployerAccess!;
@@ -270,27 +317,29 @@ export class EksCluster extends Construct implements IEksClusterRef {
     this.nodeSecurity = new EksNodeSecurity(this, 'NodeSecurity', {
       clusterName: props.clusterName, vpcId, clusterSecurityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId, awsProvider: provider, tags: props.tags,
     });
-    const launchTemplate = new LaunchTemplate(this, 'NodeLaunchTemplate', {
+    const launchTemplate = new LaunchTemplate(this, 'NodeLaunchTemplate', terraformSafe({
       provider,
       namePrefix: namePrefix(props.clusterName, '-nodes-', PREFIX_LIMITS.launchTemplate),
       vpcSecurityGroupIds: [this.cluster.vpcConfig.clusterSecurityGroupId, this.nodeSecurity.securityGroup.id],
       metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
       tagSpecifications: [{ resourceType: 'instance', tags: { ...props.tags, Name: `${props.clusterName}-node` } }],
       tags: props.tags,
-    });
+    }));
 
     // vpc-cni, kube-proxy and the pod identity agent must run before nodes can become Ready; coredns needs nodes.
+    // The pod identity agent serves EKS Pod Identity (pods' AWS credentials); Istio does not use it.
     const beforeNodes: ITerraformDependable[] = [];
-    for (const name of EKS_MANAGED_ADDONS.filter((a) => a !== 'coredns')) {
-      const addon = new EksAddon(this, addonId(name), {
+    const skipped = (props.podIdentityAgent ?? true) ? ['coredns'] : ['coredns', 'eks-pod-identity-agent'];
+    for (const name of EKS_MANAGED_ADDONS.filter((a) => !skipped.includes(a))) {
+      const addon = new EksAddon(this, addonId(name), terraformSafe({
         provider, clusterName: this.cluster.name, addonName: name,
         resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'OVERWRITE', tags: props.tags,
-        configurationValues: name === 'vpc-cni' ? JSON.stringify(props.vpcCniConfigurationValues ?? ISTIO_VPC_CNI_CONFIGURATION) : undefined,
-      });
+        configurationValues: name === 'vpc-cni' ? JSON.stringify(vpcCniConfiguration(props.podSecurityGroups ?? false, props.vpcCniConfigurationValues)) : undefined,
+      }));
       this.addons[name] = addon;
       beforeNodes.push(addon);
     }
-    this.nodeGroup = new EksNodeGroup(this, 'NodeGroup', {
+    this.nodeGroup = new EksNodeGroup(this, 'NodeGroup', terraformSafe({
       provider,
       clusterName: this.cluster.name,
       nodeGroupNamePrefix: namePrefix(props.clusterName, '-', PREFIX_LIMITS.eksNodeGroup),
@@ -306,12 +355,12 @@ export class EksCluster extends Construct implements IEksClusterRef {
       tags: props.tags,
       lifecycle: { createBeforeDestroy: true, ignoreChanges: ['scaling_config[0].desired_size'] },
       dependsOn: [...this.roles.nodePolicyAttachments, ...beforeNodes, ...this.nodeSecurity.rules],
-    });
-    this.addons.coredns = new EksAddon(this, addonId('coredns'), {
+    }));
+    this.addons.coredns = new EksAddon(this, addonId('coredns'), terraformSafe({
       provider, clusterName: this.cluster.name, addonName: 'coredns',
       resolveConflictsOnCreate: 'OVERWRITE', resolveConflictsOnUpdate: 'OVERWRITE', tags: props.tags,
       dependsOn: [this.nodeGroup],
-    });
+    }));
   }
 
   public get endpoint(): string {

@@ -11,6 +11,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { invalid } from '../private/errors';
 import { bool, checkProps, instanceOf, num, opt, props as propsSchema, str, stringMap, validatedAt } from '../private/props';
+import { terraformSafe } from '../private/terraform-escape';
 import { validateIntRange } from '../private/validate';
 
 /** Props of {@link EksVpc}. */
@@ -75,39 +76,39 @@ export class EksVpc extends Construct {
     const provider = props.awsProvider;
     const tags = (name: string, extra: Record<string, string> = {}) => ({ ...props.tags, Name: `${props.clusterName}-${name}`, ...extra });
 
-    const azs = new DataAwsAvailabilityZones(this, 'Zones', {
+    const azs = new DataAwsAvailabilityZones(this, 'Zones', terraformSafe({
       provider,
       state: 'available',
       filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }],
-    });
-    this.vpc = new Vpc(this, 'Vpc', { provider, cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags('vpc') });
-    const igw = new InternetGateway(this, 'InternetGateway', { provider, vpcId: this.vpc.id, tags: tags('igw') });
-    const publicRoutes = new RouteTable(this, 'PublicRoutes', { provider, vpcId: this.vpc.id, tags: tags('public') });
-    new Route(this, 'PublicDefaultRoute', { provider, routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
+    }));
+    this.vpc = new Vpc(this, 'Vpc', terraformSafe({ provider, cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags('vpc') }));
+    const igw = new InternetGateway(this, 'InternetGateway', terraformSafe({ provider, vpcId: this.vpc.id, tags: tags('igw') }));
+    const publicRoutes = new RouteTable(this, 'PublicRoutes', terraformSafe({ provider, vpcId: this.vpc.id, tags: tags('public') }));
+    new Route(this, 'PublicDefaultRoute', terraformSafe({ provider, routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id }));
 
     const n = this.availabilityZoneCount;
     for (let i = 0; i < n; i++) {
       const az = Fn.element(azs.names, i);
       const zone = new Construct(this, `Zone${i + 1}`);
-      const pub = new Subnet(zone, 'Public', {
+      const pub = new Subnet(zone, 'Public', terraformSafe({
         provider, vpcId: this.vpc.id, availabilityZone: az, cidrBlock: Fn.cidrsubnet(cidr, 4, n + i), mapPublicIpOnLaunch: true,
         tags: tags(`public-${i + 1}`, { 'kubernetes.io/role/elb': '1' }),
-      });
-      const priv = new Subnet(zone, 'Private', {
+      }));
+      const priv = new Subnet(zone, 'Private', terraformSafe({
         provider, vpcId: this.vpc.id, availabilityZone: az, cidrBlock: Fn.cidrsubnet(cidr, 4, i),
         tags: tags(`private-${i + 1}`, { 'kubernetes.io/role/internal-elb': '1' }),
-      });
+      }));
       this.publicSubnets.push(pub);
       this.privateSubnets.push(priv);
-      new RouteTableAssociation(zone, 'PublicAssociation', { provider, subnetId: pub.id, routeTableId: publicRoutes.id });
+      new RouteTableAssociation(zone, 'PublicAssociation', terraformSafe({ provider, subnetId: pub.id, routeTableId: publicRoutes.id }));
       if (i === 0 || props.natGatewayPerAz) {
-        const eip = new Eip(zone, 'NatIp', { provider, domain: 'vpc', tags: tags(`nat-${i + 1}`), dependsOn: [igw] });
-        this.natGateways.push(new NatGateway(zone, 'Nat', { provider, allocationId: eip.allocationId, subnetId: pub.id, tags: tags(`nat-${i + 1}`) }));
+        const eip = new Eip(zone, 'NatIp', terraformSafe({ provider, domain: 'vpc', tags: tags(`nat-${i + 1}`), dependsOn: [igw] }));
+        this.natGateways.push(new NatGateway(zone, 'Nat', terraformSafe({ provider, allocationId: eip.allocationId, subnetId: pub.id, tags: tags(`nat-${i + 1}`) })));
       }
       const nat = this.natGateways[this.natGateways.length - 1];
-      const privateRoutes = new RouteTable(zone, 'PrivateRoutes', { provider, vpcId: this.vpc.id, tags: tags(`private-${i + 1}`) });
-      new Route(zone, 'PrivateDefaultRoute', { provider, routeTableId: privateRoutes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nat.id });
-      new RouteTableAssociation(zone, 'PrivateAssociation', { provider, subnetId: priv.id, routeTableId: privateRoutes.id });
+      const privateRoutes = new RouteTable(zone, 'PrivateRoutes', terraformSafe({ provider, vpcId: this.vpc.id, tags: tags(`private-${i + 1}`) }));
+      new Route(zone, 'PrivateDefaultRoute', terraformSafe({ provider, routeTableId: privateRoutes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nat.id }));
+      new RouteTableAssociation(zone, 'PrivateAssociation', terraformSafe({ provider, subnetId: priv.id, routeTableId: privateRoutes.id }));
     }
   }
 }

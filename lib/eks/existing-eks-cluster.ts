@@ -2,6 +2,7 @@ import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster';
 import { checkProps, instanceOf, opt, props as propsSchema, str, validatedAt } from '../private/props';
+import { terraformSafe } from '../private/terraform-escape';
 import { validateClusterName, validateRegion } from '../private/validate';
 import { IEksClusterRef } from './cluster-ref';
 
@@ -24,8 +25,8 @@ const SCHEMA = propsSchema({
 /**
  * An EKS cluster that already exists, looked up by name as data sources at plan time. Its Kubernetes
  * version is known only then, so `IstioAmbientCluster` checks it with a `precondition`. Node
- * security groups are not modified: make sure 15017 and 15012 are open from the control plane and
- * 15008 between nodes (see `ISTIO_NODE_PORTS`).
+ * security groups are not modified: where nodes do not carry the cluster security group, make sure
+ * 15017 is open from the control plane and 15012 and 15008 between nodes (see `ISTIO_NODE_PORTS`).
  */
 export class ExistingEksCluster extends Construct implements IEksClusterRef {
   public readonly clusterName: string;
@@ -45,7 +46,7 @@ export class ExistingEksCluster extends Construct implements IEksClusterRef {
     this.clusterName = props.clusterName;
     this.region = props.region;
     this.awsProvider = props.awsProvider;
-    this.lookup = new DataAwsEksCluster(this, 'Cluster', { provider: props.awsProvider, name: props.clusterName });
+    this.lookup = new DataAwsEksCluster(this, 'Cluster', terraformSafe({ provider: props.awsProvider, name: props.clusterName }));
   }
 
   public get endpoint(): string {

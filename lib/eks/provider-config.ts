@@ -3,6 +3,7 @@ import type { HelmProviderConfig, HelmProviderKubernetes } from '@cdktf/provider
 import type { KubernetesProviderConfig } from '@cdktf/provider-kubernetes/lib/provider';
 import { invalid } from '../private/errors';
 import { checkProps, opt, props as propsSchema, str } from '../private/props';
+import { terraformSafe } from '../private/terraform-escape';
 import { IEksClusterRef } from './cluster-ref';
 
 /** How the Kubernetes and Helm providers authenticate to an EKS cluster. */
@@ -70,8 +71,8 @@ const EXEC_API_VERSION = 'client.authentication.k8s.io/v1beta1';
 export function eksKubernetesProviderConfig(cluster: IEksClusterRef, options: EksAuthOptions = {}): KubernetesProviderConfig {
   checkArgs('eksKubernetesProviderConfig', cluster, options);
   const common = { host: cluster.endpoint, clusterCaCertificate: Fn.base64decode(cluster.certificateAuthorityData), alias: options.alias };
-  if (options.token !== undefined) return { ...common, token: options.token };
-  return { ...common, exec: [{ apiVersion: EXEC_API_VERSION, command: options.command ?? 'aws', args: eksGetTokenArgs(cluster, options) }] };
+  if (options.token !== undefined) return terraformSafe({ ...common, token: options.token });
+  return terraformSafe({ ...common, exec: [{ apiVersion: EXEC_API_VERSION, command: options.command ?? 'aws', args: eksGetTokenArgs(cluster, options) }] });
 }
 
 /** Configuration for `new HelmProvider(scope, id, …)` (helm provider 3.x syntax), authenticated like {@link eksKubernetesProviderConfig}. */
@@ -81,5 +82,5 @@ export function eksHelmProviderConfig(cluster: IEksClusterRef, options: EksAuthO
   const kubernetes: HelmProviderKubernetes = options.token !== undefined
     ? { ...common, token: options.token }
     : { ...common, exec: { apiVersion: EXEC_API_VERSION, command: options.command ?? 'aws', args: eksGetTokenArgs(cluster, options) } };
-  return { kubernetes, alias: options.alias };
+  return terraformSafe({ kubernetes, alias: options.alias });
 }

@@ -1,4 +1,4 @@
-import { TerraformVariableConfig } from 'cdktf';
+import { Fn, TerraformVariableConfig, Token, ref } from 'cdktf';
 import { AWS_REGIONS } from '../catalog/aws-regions';
 import { invalid } from '../private/errors';
 import { checkProps, list, opt, props as propsSchema, str } from '../private/props';
@@ -24,7 +24,7 @@ export function regionVariableConfig(options: { default?: string; allowedRegions
     default: options.default,
     description: options.description ?? 'AWS region code of the EKS cluster',
     validation: [{
-      condition: `\${contains(${JSON.stringify(allowed)}, var.${name})}`,
+      condition: Fn.contains(allowed, Token.asString(ref(`var.${name}`))),
       errorMessage: `region must be one of: ${allowed.join(', ')}.`,
     }],
   };
@@ -41,7 +41,7 @@ export function clusterNameVariableConfig(options: { default?: string; descripti
     default: options.default,
     description: options.description ?? 'EKS cluster name',
     validation: [{
-      condition: `\${can(regex("${EKS_CLUSTER_NAME_PATTERN}", var.${name}))}`,
+      condition: Fn.can(Fn.regex(EKS_CLUSTER_NAME_PATTERN, Token.asString(ref(`var.${name}`)))),
       errorMessage: `${name} must be 1-100 characters, start with a letter or digit, and contain only letters, digits, hyphens and underscores.`,
     }],
   };

@@ -3,19 +3,23 @@ import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { Namespace } from '@cdktf/provider-kubernetes/lib/namespace';
-import { stringify } from 'yaml';
-import { ALLOW_UNSUPPORTED_K8S_PROP, SUPPORT_DATE_CONTEXT, checkDefaultKubernetesVersion, checkKubernetesVersion, isoDay } from '../catalog/compatibility';
-import { ISTIO_CHART_REPOSITORY, IstioVersion } from '../catalog/istio-versions';
+import {
+  ALLOW_UNSUPPORTED_K8S_PROP, SUPPORT_DATE_CONTEXT, checkDefaultKubernetesVersion, checkKubernetesVersion, defaultKubernetesVersion, istioEndOfLifeWarning, isoDay,
+} from '../catalog/compatibility';
+import { ISTIO_CHART_REPOSITORY, IstioVersion, compareMinor } from '../catalog/istio-versions';
 import { IEksClusterRef } from '../eks/cluster-ref';
 import { invalid } from '../private/errors';
-import { HelmValues, checkEscapeValues, mergeValues } from '../private/helm-values';
-import { AMBIENT_INSTALL_ORDER, IstioChart, istioChartValues } from '../private/istio-chart-values';
+import { HelmValues, checkEscapeValues } from '../private/helm-values';
+import { IstioChart, ambientInstallOrder, cniExcludedNamespaces } from '../private/istio-chart-values';
+import { istioSourceWarnings, newIstioChartRelease } from '../private/istio-release';
 import { bool, checkFreeForm, checkProps, freeForm, instanceOf, list, num, opt, props as propsSchema, shaped, str, validatedAt } from '../private/props';
-import { isConcrete, validateIntRange, validateNamespaceName } from '../private/validate';
+import { terraformSafe } from '../private/terraform-escape';
+import { isConcrete, validateChartRepository, validateIntRange, validateNamespaceName } from '../private/validate';
 import { MeshPrechecks } from './checks/mesh-prechecks';
 import { IstioResourceChart } from './istio-resource-chart';
 import { MeshCluster } from './mesh-cluster';
 import { IstioResource, MtlsMode, peerAuthentication } from './resources';
+import { checkChartResources } from '../private/generated-chart';
 
 /** The namespace the control plane, CNI and ztunnel run in (ztunnel's identity is trusted there). */
 export const ISTIO_SYSTEM_NAMESPACE = 'istio-system';
@@ -30,7 +34,7 @@ export interface IstioAmbientClusterProps {
    * `MeshCluster.fromCluster(cluster)` (a cluster construct of your own).
    */
   readonly cluster: MeshCluster;
-  /** The Istio release; every chart is pinned to it. @default IstioVersion.LATEST (1.22.8) */
+  /** The Istio release; every chart is pinned to it. @default IstioVersion.DEFAULT (1.22.8) */
   readonly istioVersion?: IstioVersion;
   /**
    * Accept a Kubernetes version outside the Istio release's supported range: the synth error becomes
@@ -46,10 +50,29 @@ export interface IstioAmbientClusterProps {
   readonly mtlsMode?: MtlsMode;
   /** More Istio resources for the generated mesh chart (installed after ztunnel). @default - none */
   readonly meshResources?: IstioResource[];
-  /** Image registry for all Istio images (`global.hub`), e.g. a mirror in restricted partitions. @default - the charts' release hub */
+  /**
+   * Image registry for all Istio images (`global.hub`, ztunnel `hub`): a mirror in restricted partitions, or a
+   * pull-through cache against Docker Hub rate limits (e.g. ECR's `<account>.dkr.ecr.<region>.amazonaws.com/docker-hub/istio`).
+   * @default - the charts' release hub (`docker.io/istio`); for 1.30, whose charts default to the retired `registry.istio.io/release`, `docker.io/istio`
+   */
   readonly imageHub?: string;
+  /**
+   * Where the Istio charts come from: a Helm repository (`https://…`) or an OCI registry (`oci://…`),
+   * e.g. `oci://ghcr.io/istio/release/charts` or a private mirror holding the same chart names and versions.
+   * @default 'https://blob.istio.io/istio-release/charts'
+   */
+  readonly chartRepository?: string;
   /** Helm timeout per release. @default 600 */
   readonly helmTimeoutSeconds?: number;
+  /**
+   * Helm's `atomic` on every release. `true`: a failed install or upgrade is rolled back; a failed
+   * FIRST install is uninstalled, with its pods, events and logs (the evidence of why it failed), and
+   * the next apply installs again from scratch. `false`: the failed release stays in the cluster for
+   * `helm status` / `kubectl` (the helm provider warns "created but has a failed status" and Terraform
+   * marks it tainted, so the next apply replaces it). Prefer `false` while bringing up a new cluster.
+   * @default true
+   */
+  readonly helmAtomic?: boolean;
   /** Helm provider for the releases. @default - the stack's default Helm provider */
   readonly helmProvider?: TerraformProvider;
   /** Kubernetes provider for the namespaces. @default - the stack's default Kubernetes provider */
@@ -72,6 +95,8 @@ export interface IstioAmbientClusterProps {
 export class IstioAmbientCluster extends Construct {
   public readonly istioVersion: IstioVersion;
   public readonly mtlsMode: MtlsMode;
+  /** The repository every Istio chart is pulled from. */
+  public readonly chartRepository: string;
   public readonly cluster: IEksClusterRef;
   /** The Kubernetes version the construct was told or chose (a token for a looked-up cluster without `kubernetesVersion`). */
   public readonly kubernetesVersion: string;
@@ -97,6 +122,7 @@ export class IstioAmbientCluster extends Construct {
     const { plan, timeout, ambientNs, enrollNs, allowUnsupported } = checked;
     this.istioVersion = checked.istioVersion;
     this.mtlsMode = checked.mtlsMode;
+    this.chartRepository = checked.chartRepository;
     this.warnings = checked.warnings;
     this.ambientNamespaceNames = [...ambientNs, ...enrollNs];
     this.clusterIdentity = { clusterName: plan.clusterName, region: plan.region };
@@ -113,27 +139,24 @@ export class IstioAmbientCluster extends Construct {
     const made: Partial<Record<IstioChart, Release>> = {};
     let previous: ITerraformDependable[] = this.cluster.readyDependables;
     const versionGuard = this.kubernetesVersionPrecondition(allowUnsupported);
-    for (const chart of AMBIENT_INSTALL_ORDER) {
-      const values = mergeValues(istioChartValues(chart, { imageHub: props.imageHub }), escape[chart]);
-      const release = new Release(releases, pascal(chart), {
-        provider: props.helmProvider,
-        name: RELEASE_NAMES[chart],
-        repository: ISTIO_CHART_REPOSITORY,
+    for (const chart of ambientInstallOrder(this.istioVersion)) {
+      made[chart] = newIstioChartRelease(releases, pascal(chart), {
         chart,
-        version: this.istioVersion.version,
+        version: this.istioVersion,
+        releaseName: RELEASE_NAMES[chart],
         namespace: ISTIO_SYSTEM_NAMESPACE,
-        createNamespace: chart === IstioChart.BASE ? true : undefined,
-        skipCrds: chart === IstioChart.BASE ? true : undefined,
-        wait: true,
-        atomic: true,
-        cleanupOnFail: true,
-        timeout,
-        values: [stringify(values)],
-        dependsOn: previous.length > 0 ? previous : undefined,
+        repository: this.chartRepository,
+        values: { imageHub: props.imageHub, istiodNamespace: ISTIO_SYSTEM_NAMESPACE, ztunnelReleaseName: RELEASE_NAMES[IstioChart.ZTUNNEL] },
+        escapeValues: escape[chart],
+        escapeProp: `${chart}Values`,
+        createNamespace: chart === IstioChart.BASE,
+        timeoutSeconds: timeout,
+        atomic: props.helmAtomic ?? true,
+        provider: props.helmProvider,
+        dependsOn: previous,
         lifecycle: chart === IstioChart.BASE && versionGuard ? { precondition: [versionGuard] } : undefined,
       });
-      made[chart] = release;
-      previous = [release];
+      previous = [made[chart]!];
     }
     this.base = made[IstioChart.BASE]!;
     this.cni = made[IstioChart.CNI]!;
@@ -145,15 +168,16 @@ export class IstioAmbientCluster extends Construct {
       resources: [peerAuthentication('default', ISTIO_SYSTEM_NAMESPACE, this.mtlsMode), ...(props.meshResources ?? [])],
       dependsOn: [this.ztunnel],
       helmProvider: props.helmProvider,
+      atomic: props.helmAtomic,
     });
 
     const nsGroup = new Construct(this, 'Namespaces');
-    this.ambientNamespaces = ambientNs.map((name) => new Namespace(nsGroup, `Ambient-${name}`, {
+    this.ambientNamespaces = ambientNs.map((name) => new Namespace(nsGroup, `Ambient-${name}`, terraformSafe({
       provider: props.kubernetesProvider,
       metadata: { name, labels: { ...AMBIENT_DATAPLANE_LABEL } },
       dependsOn: [this.ztunnel],
-    }));
-    this.enrolledNamespaces = enrollNs.map((name) => new Labels(nsGroup, `Enroll-${name}`, {
+    })));
+    this.enrolledNamespaces = enrollNs.map((name) => new Labels(nsGroup, `Enroll-${name}`, terraformSafe({
       provider: props.kubernetesProvider,
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -161,7 +185,7 @@ export class IstioAmbientCluster extends Construct {
       labels: { ...AMBIENT_DATAPLANE_LABEL },
       fieldManager: 'cdktf-istio-mesh',
       dependsOn: [this.ztunnel],
-    }));
+    })));
 
     for (const w of this.warnings) Annotations.of(this).addWarning(w);
     MeshPrechecks.addTo(TerraformStack.of(this));
@@ -172,25 +196,33 @@ export class IstioAmbientCluster extends Construct {
     if (props.cluster === undefined) {
       throw invalid('cluster', 'is required', undefined, 'MeshCluster.create({ clusterName, region, … }), MeshCluster.lookup({ clusterName, region }) or MeshCluster.fromCluster(cluster)');
     }
-    const istioVersion = props.istioVersion ?? IstioVersion.LATEST;
+    const istioVersion = props.istioVersion ?? IstioVersion.DEFAULT;
     const mtlsMode = props.mtlsMode ?? MtlsMode.STRICT;
     if (!Object.values(MtlsMode).includes(mtlsMode)) {
       throw invalid('mtlsMode', 'must be STRICT or PERMISSIVE (ambient ignores DISABLE: ztunnel always speaks mTLS)', mtlsMode);
     }
-    const plan = props.cluster.plan('cluster', istioVersion.info.kubernetesMax);
+    const asOf = isoDay(this.node.tryGetContext(SUPPORT_DATE_CONTEXT));
+    const plan = props.cluster.plan('cluster', defaultKubernetesVersion(istioVersion, asOf));
     const timeout = props.helmTimeoutSeconds ?? 600;
     validateIntRange('helmTimeoutSeconds', timeout, 60, 3600);
     const ambientNs = props.ambientNamespaces ?? [];
     const enrollNs = props.enrollExistingNamespaces ?? [];
     this.validateNamespaces(ambientNs, enrollNs);
-    checkEscapeValues('baseValues', props.baseValues);
-    checkEscapeValues('cniValues', props.cniValues);
-    checkEscapeValues('istiodValues', props.istiodValues);
-    checkEscapeValues('ztunnelValues', props.ztunnelValues);
+    checkEscapeValues('baseValues', props.baseValues, IstioChart.BASE, istioVersion);
+    checkEscapeValues('cniValues', props.cniValues, IstioChart.CNI, istioVersion);
+    checkEscapeValues('istiodValues', props.istiodValues, IstioChart.ISTIOD, istioVersion);
+    checkEscapeValues('ztunnelValues', props.ztunnelValues, IstioChart.ZTUNNEL, istioVersion);
+    const chartRepository = props.chartRepository ?? ISTIO_CHART_REPOSITORY;
+    validateChartRepository('chartRepository', chartRepository);
     checkMeshResources(props.meshResources);
+    for (const ns of cniExcludedNamespaces(props.cniValues, istioVersion)) {
+      if (ambientNs.includes(ns) || enrollNs.includes(ns)) {
+        throw invalid('cniValues', `lists the enrolled namespace '${ns}' in excludeNamespaces: istio-cni never redirects its pods${compareMinor(istioVersion.minor, '1.30') >= 0 ? ', and Istio 1.30+ un-enrolls its running pods' : ''}`, ns,
+          'remove it from excludeNamespaces or from ambientNamespaces/enrollExistingNamespaces');
+      }
+    }
 
     const allowUnsupported = props.allowUnsupportedKubernetesVersion ?? false;
-    const asOf = isoDay(this.node.tryGetContext(SUPPORT_DATE_CONTEXT));
     const warnings: string[] = [];
     if (plan.kubernetesVersion !== undefined && isConcrete(plan.kubernetesVersion)) {
       if (plan.kubernetesVersionDefaulted) checkDefaultKubernetesVersion(plan.kubernetesVersionProp, plan.kubernetesVersion, istioVersion, asOf);
@@ -199,11 +231,11 @@ export class IstioAmbientCluster extends Construct {
         allowUnsupportedKubernetesVersion: allowUnsupported, asOf,
       }));
     }
-    if (istioVersion.info.endOfLife <= asOf) {
-      warnings.push(`Istio ${istioVersion.minor} reached end of life on ${istioVersion.info.endOfLife}; it receives no security fixes.`);
-    }
+    const eol = istioEndOfLifeWarning(istioVersion, asOf);
+    if (eol) warnings.push(eol);
+    warnings.push(...istioSourceWarnings(chartRepository, props.imageHub));
     this.checkOneMeshPerCluster(plan.clusterName, plan.region);
-    return { plan, timeout, ambientNs, enrollNs, allowUnsupported, istioVersion, mtlsMode, warnings };
+    return { plan, timeout, ambientNs, enrollNs, allowUnsupported, istioVersion, mtlsMode, warnings, chartRepository };
   }
 
   /**
@@ -262,7 +294,9 @@ const PROPS_SCHEMA = propsSchema({
   mtlsMode: opt(str(32)),
   meshResources: opt(list(shaped('an Istio resource ({ apiVersion, kind, metadata, spec })', ['apiVersion', 'kind', 'metadata']), 200)),
   imageHub: opt(str(512)),
+  chartRepository: opt(str(2048)),
   helmTimeoutSeconds: opt(num),
+  helmAtomic: opt(bool),
   helmProvider: opt(PROVIDER('Helm')),
   kubernetesProvider: opt(PROVIDER('Kubernetes')),
   baseValues: opt(freeForm),
@@ -293,6 +327,8 @@ function checkMeshResources(resources: readonly IstioResource[] | undefined): vo
     }
     checkFreeForm(`${prop}.spec`, r.spec ?? {});
   });
+  // Identity as Kubernetes requires and no clash with the mesh-wide PeerAuthentication, before any child exists.
+  checkChartResources('meshResources', resources ?? [], [peerAuthentication('default', ISTIO_SYSTEM_NAMESPACE, MtlsMode.STRICT)]);
 }
 
 function pascal(s: string): string {

@@ -27,9 +27,6 @@ export enum MtlsMode {
   PERMISSIVE = 'PERMISSIVE',
 }
 
-/** The label every resource of the library's generated charts carries. */
-export const MANAGED_BY_LABEL = { 'app.kubernetes.io/managed-by': 'cdktf-istio-mesh' } as const;
-
 /**
  * A selector-less PeerAuthentication: in the root namespace (`istio-system`) it sets the mesh-wide
  * mode; in another namespace, that namespace's mode.
@@ -38,7 +35,9 @@ export function peerAuthentication(name: string, namespace: string, mode: MtlsMo
   return {
     apiVersion: 'security.istio.io/v1',
     kind: 'PeerAuthentication',
-    metadata: { name, namespace, labels: { ...MANAGED_BY_LABEL } },
+    // No `app.kubernetes.io/managed-by` label: Helm sets it to `Helm` on every object it installs
+    // (helm/helm pkg/action/validate.go, setMetadataVisitor), so a value of ours would be overwritten.
+    metadata: { name, namespace },
     spec: { mtls: { mode } },
   };
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Token } from 'cdktf';
 import { stringify } from 'yaml';
@@ -8,57 +7,131 @@ import { IstioResource } from '../istio/resources';
 import { invalid } from './errors';
 
 /** Files of a generated chart: relative path → content. */
-export type ChartFiles = Record<string, string>;
+export type ChartFiles = Readonly<Record<string, string>>;
 
-function templateFileName(r: IstioResource): string {
-  return `templates/${r.kind.toLowerCase()}-${r.metadata.namespace}-${r.metadata.name}.yaml`;
+// Kubernetes' own rules (k8s.io/apimachinery/pkg/util/validation, apiextensions CRD name validation).
+/** DNS-1123 subdomain: object names of custom resources, API groups, Helm chart names. At most 253 characters. */
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** DNS-1123 label: namespaces. At most 63 characters. */
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A CRD kind lowercased must be a DNS-1035 label (starts with a letter). At most 63 characters. */
+const KIND = /^[A-Za-z]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
+/** API version: `<group>/<version>` (custom resources always have a group); version is a DNS-1035 label. */
+const VERSION = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+function subdomain(value: string): boolean {
+  return value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+}
+
+/** The parts of a resource's identity, validated as Kubernetes requires; throws the library's error otherwise. */
+function checkIdentity(prop: string, r: IstioResource): { group: string; kind: string; namespace: string; name: string } {
+  const apiVersion = String(r.apiVersion);
+  const slash = apiVersion.indexOf('/');
+  const group = apiVersion.slice(0, Math.max(slash, 0));
+  const version = apiVersion.slice(slash + 1);
+  if (slash <= 0 || !subdomain(group) || version.length > 63 || !VERSION.test(version)) {
+    throw invalid(`${prop}.apiVersion`, 'must be <group>/<version> of a custom resource (group a DNS-1123 subdomain, version a DNS-1035 label)', r.apiVersion, "e.g. 'security.istio.io/v1'");
+  }
+  const kind = String(r.kind);
+  if (kind.length > 63 || !KIND.test(kind)) {
+    throw invalid(`${prop}.kind`, 'must be a Kubernetes kind (a letter, then letters, digits or \'-\', at most 63 characters)', r.kind, "e.g. 'AuthorizationPolicy'");
+  }
+  const name = String(r.metadata.name);
+  if (!subdomain(name)) {
+    throw invalid(`${prop}.metadata.name`, 'must be a DNS-1123 subdomain', r.metadata.name,
+      "lowercase letters, digits, '-' and '.', at most 253 characters, starting and ending with a letter or digit");
+  }
+  const namespace = String(r.metadata.namespace);
+  if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) {
+    throw invalid(`${prop}.metadata.namespace`, 'must be a DNS-1123 label', r.metadata.namespace,
+      "lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit");
+  }
+  return { group, kind: kind.toLowerCase(), namespace, name };
 }
 
 /**
- * Renders resources into the files of a Helm chart (apiVersion v2). Templates are plain YAML; any
- * `{{` in a value would be read by Helm as a template action, so it is rejected. `checks` are
- * library-written templates (Helm actions allowed) that render nothing or `fail` at install time.
+ * The template file of a resource: `templates/<kind>.<group>_<namespace>_<name>.yaml`. No part
+ * can contain `_` or `/`, so distinct resources never share a file, and a kind starts with a letter,
+ * so the name never starts with `_` (Helm skips such files as partials). Names that would pass 200
+ * characters are cut and end in a hash of the full identity.
  */
-export function renderChart(name: string, description: string, resources: readonly IstioResource[], checks: ChartFiles = {}): ChartFiles {
-  const files: ChartFiles = {
+function templateFileName(id: { group: string; kind: string; namespace: string; name: string }): string {
+  const base = `${id.kind}.${id.group}_${id.namespace}_${id.name}`;
+  if (base.length <= 200) return `templates/${base}.yaml`;
+  const hash = createHash('sha256').update(base).digest('hex').slice(0, 16);
+  return `templates/${base.slice(0, 180)}~${hash}.yaml`;
+}
+
+/**
+ * Checks resources for a generated chart, before anything is built from them: identity as
+ * Kubernetes requires, no two resources with one identity (also against `alreadyInChart`), and no
+ * `{{` (Helm would parse it as a template action). `prop` names the list in errors.
+ */
+export function checkChartResources(prop: string, resources: readonly IstioResource[], alreadyInChart: readonly IstioResource[] = []): void {
+  const seen = new Map(alreadyInChart.map((r, i) => [templateFileName(checkIdentity(`(built-in ${i})`, r)), `${r.kind} ${r.metadata.namespace}/${r.metadata.name}`]));
+  resources.forEach((r, i) => {
+    const file = templateFileName(checkIdentity(`${prop}[${i}]`, r));
+    const label = `${r.kind} ${r.metadata.namespace}/${r.metadata.name}`;
+    if (seen.has(file)) throw invalid(prop, 'must not contain two resources with the same API group, kind, namespace and name', label);
+    seen.set(file, label);
+    const text = stringify(r, { lineWidth: 0 });
+    if (text.includes('{{')) throw invalid(`${prop}[${i}]`, "must not contain '{{' (Helm would parse it as a template)", label);
+    if (Token.isUnresolved(text)) {
+      throw invalid(`${prop}[${i}]`, 'must not contain Terraform tokens (variables, references): the chart is written at synth, before Terraform knows them', label);
+    }
+  });
+}
+
+/**
+ * Renders resources into the files of a Helm chart (apiVersion v2) with plain-YAML templates.
+ * `checks` are library-written templates (Helm actions allowed) that render nothing or `fail` at
+ * install time (e.g. a prerequisite CRD is missing); file names start with `check-`.
+ */
+export function renderChart(name: string, description: string, resources: readonly IstioResource[], prop = 'resources', checks: ChartFiles = {}): ChartFiles {
+  if (name.length > 53 || !subdomain(name)) throw invalid('releaseName', 'must be a Helm release name (a DNS-1123 subdomain of at most 53 characters)', name);
+  checkChartResources(prop, resources);
+  const files: Record<string, string> = {
     'Chart.yaml': stringify({ apiVersion: 'v2', name, description, type: 'application', version: '1.0.0' }),
   };
-  for (const [file, text] of Object.entries(checks)) files[`templates/${file}`] = text;
-  for (const r of resources) {
-    const file = templateFileName(r);
-    if (files[file] !== undefined) throw invalid('resources', 'must not contain two resources with the same kind, namespace and name', `${r.kind} ${r.metadata.namespace}/${r.metadata.name}`);
-    const text = stringify(r, { lineWidth: 0 });
-    if (text.includes('{{')) throw invalid('resources', "must not contain '{{' (Helm would parse it as a template)", `${r.kind} ${r.metadata.name}`);
-    if (Token.isUnresolved(text)) {
-      throw invalid('resources', 'must not contain Terraform tokens (variables, references): the chart is written at synth, before Terraform knows them', `${r.kind} ${r.metadata.name}`);
-    }
-    files[file] = text;
+  for (const [file, text] of Object.entries(checks)) {
+    if (!/^check-[a-z0-9-]+\.yaml$/.test(file)) throw invalid('installChecks', "must name files 'check-<name>.yaml'", file);
+    files[`templates/${file}`] = text;
   }
+  resources.forEach((r, i) => {
+    files[templateFileName(checkIdentity(`${prop}[${i}]`, r))] = stringify(r, { lineWidth: 0 });
+  });
   return files;
 }
 
-/**
- * Writes chart files into a content-addressed directory under the OS temp dir and returns its path.
- * The same content always lands in the same directory, so repeated synths do not pile up copies;
- * cdktf's TerraformAsset then copies it into `cdktf.out`.
- */
-export function writeChart(files: ChartFiles): string {
+/** A short content hash of chart files: the chart's directory name, so a content change is a Terraform change. */
+export function chartHash(files: ChartFiles): string {
   const hash = createHash('sha256');
   for (const f of Object.keys(files).sort()) hash.update(f).update('\0').update(files[f]).update('\0');
-  const dir = path.join(os.tmpdir(), 'cdktf-istio-mesh-charts', hash.digest('hex').slice(0, 32));
-  if (fs.existsSync(dir)) return dir;
-  // Write to a private directory, then rename: concurrent synths (e.g. parallel test workers) never see a half-written chart.
-  const staging = `${dir}.${process.pid}.${Date.now()}`;
-  for (const [rel, content] of Object.entries(files)) {
-    const target = path.join(staging, rel);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, content);
-  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+/**
+ * Writes the chart to `target` (in the synthesized output) all at once: into a fresh private
+ * directory beside it (mkdtemp, mode 0700), then renamed into place, replacing every previous version
+ * under `target`'s parent. On any failure the staging directory is removed and `target` is absent.
+ */
+export function writeChartDir(target: string, files: ChartFiles): void {
+  const versions = path.dirname(target);
+  const assets = path.dirname(versions);
+  fs.mkdirSync(assets, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(assets, '.chart-staging-'));
   try {
-    fs.renameSync(staging, dir);
+    for (const [rel, content] of Object.entries(files)) {
+      const file = path.resolve(staging, rel);
+      if (!file.startsWith(staging + path.sep)) throw new Error(`chart file '${rel}' would be written outside the chart`);
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      fs.writeFileSync(file, content, { mode: 0o600, flag: 'wx' });
+    }
+    fs.rmSync(versions, { recursive: true, force: true });
+    fs.mkdirSync(versions, { recursive: true });
+    fs.renameSync(staging, target);
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
-    if (!fs.existsSync(dir)) throw e;
+    throw e;
   }
-  return dir;
 }

@@ -1,3 +1,5 @@
+import { knownWrongKeys } from '../catalog/istio-wrong-keys';
+import { IstioVersion, ValuesWrapper } from '../catalog/istio-versions';
 import { invalid } from './errors';
 import { checkFreeForm } from './props';
 
@@ -22,13 +24,6 @@ export function mergeValues(base: HelmValues, override: HelmValues | undefined):
   return out;
 }
 
-/** Value paths that public examples set but no 1.22 chart reads, with the real key (facts §0, §b). */
-const KNOWN_WRONG_KEYS: Readonly<Record<string, string>> = {
-  'global.mtls': "mesh-wide mTLS is a PeerAuthentication resource; use the 'mtlsMode' prop",
-  'global.ambient': "ambient is enabled by 'profile: ambient' on istiod and cni, which the construct sets",
-  'ambient.enabled': "the cni chart key is 'cni.ambient.enabled' (set by 'profile: ambient')",
-};
-
 function hasPath(values: HelmValues, path: string): boolean {
   let node: unknown = values;
   for (const part of path.split('.')) {
@@ -38,18 +33,26 @@ function hasPath(values: HelmValues, path: string): boolean {
   return true;
 }
 
+/** The charts' internal wrapper keys of every minor (facts/istio-minor-hops.md §2.3). */
+const WRAPPER_KEYS: readonly string[] = Object.values(ValuesWrapper);
+
 /**
- * Rejects escape-hatch values that Helm would silently ignore or that break profiles: a top-level
- * `defaults` key (the charts' internal wrapper; 1.24 fails on it) and keys known not to exist.
+ * Rejects escape-hatch values that the chart of this version would silently ignore or that break its
+ * render: the charts' internal wrapper keys (`defaults`, `_internal_defaults_do_not_set`; 1.24+ fails
+ * on them) and the minor's known-wrong keys (lib/catalog/istio-wrong-keys.ts).
  */
-export function checkEscapeValues(prop: string, values: HelmValues | undefined): void {
+export function checkEscapeValues(prop: string, values: HelmValues | undefined, chart: string, version: IstioVersion): void {
   if (values === undefined) return;
   checkFreeForm(prop, values);
-  if ('defaults' in values) {
-    throw invalid(prop, "must not nest values under 'defaults' (the chart's internal wrapper; set 'pilot.env', not 'defaults.pilot.env')", Object.keys(values));
+  for (const key of WRAPPER_KEYS) {
+    if (key in values) {
+      throw invalid(prop, `must not nest values under '${key}' (the chart's internal wrapper; set 'pilot.env', not '${key}.pilot.env')`, Object.keys(values));
+    }
   }
-  for (const [path, fix] of Object.entries(KNOWN_WRONG_KEYS)) {
-    if (hasPath(values, path)) throw invalid(prop, `sets '${path}', which the Istio charts do not read: ${fix}`, path);
+  for (const rule of knownWrongKeys(chart, version.minor)) {
+    if (hasPath(values, rule.path)) {
+      throw invalid(prop, `sets '${rule.path}', which the Istio ${version.minor} ${chart} chart does not read: ${rule.fix}`, rule.path);
+    }
   }
 }
 

@@ -56,3 +56,19 @@ export function validateIntRange(prop: string, value: number, min: number, max: 
     throw invalid(prop, `must be an integer from ${min} to ${max}`, value);
   }
 }
+
+/**
+ * A Helm chart repository: `https://`/`http://` (a classic repository with `index.yaml`) or `oci://` (an
+ * OCI registry path, e.g. `oci://ghcr.io/istio/release/charts`). No credentials, query or fragment
+ * (credentials belong in the Helm provider's registry config, not in Terraform JSON); tokens are skipped.
+ */
+export const CHART_REPOSITORY_PATTERN = '^(https?|oci)://[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._~%+-]+)*/?$';
+
+/** Fails unless `url` is a chart repository URL (see {@link CHART_REPOSITORY_PATTERN}). */
+export function validateChartRepository(prop: string, url: unknown): void {
+  if (typeof url === 'string' && Token.isUnresolved(url)) return;
+  if (typeof url !== 'string' || url.length > 2048 || !new RegExp(CHART_REPOSITORY_PATTERN).test(url)) {
+    throw invalid(prop, 'must be a Helm chart repository URL', url,
+      "'https://host/path' (a repository with index.yaml) or 'oci://registry/path' (an OCI registry), without credentials, query or fragment");
+  }
+}

@@ -9,6 +9,7 @@ import {
 } from '../../lib/benchmark/contract';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { IstioMeshValidationError } from '../../lib/private/errors';
+import { terraformLiteral } from '../terraform/template';
 import { SynthJson, release, resourcesOf, synthJson, testStack, existingCluster } from '../util';
 
 type Obj = Record<string, any>;
@@ -36,7 +37,9 @@ const byMode = (json: SynthJson, type: string) => Object.fromEntries(
 function jobTemplates(json: SynthJson): Record<string, { job: Obj; meta: Obj; text: string }> {
   return Object.fromEntries(Object.entries(byMode(json, 'kubernetes_config_map_v1')).map(([mode, cm]) => {
     expect(cm.metadata.name).toBe(JOB_TEMPLATE_CONFIGMAP);
-    return [mode, { job: JSON.parse(cm.data[JOB_TEMPLATE_KEY]), meta: JSON.parse(cm.data[JOB_META_KEY]), text: cm.data[JOB_TEMPLATE_KEY] as string }];
+    // What reaches the cluster: the ConfigMap data as Terraform reads the JSON strings ($${ → ${).
+    const text = terraformLiteral(cm.data[JOB_TEMPLATE_KEY]);
+    return [mode, { job: JSON.parse(text), meta: JSON.parse(terraformLiteral(cm.data[JOB_META_KEY])), text }];
   }));
 }
 

@@ -4,25 +4,45 @@ import * as os from 'os';
 import * as path from 'path';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { BenchmarkHarness } from '../../lib/benchmark/benchmark-harness';
-import { ALL_MODES, JOB_META_KEY, JOB_TEMPLATE_KEY } from '../../lib/benchmark/contract';
+import { ALL_MODES, JOB_META_KEY, JOB_TEMPLATE_KEY, PLACEHOLDERS } from '../../lib/benchmark/contract';
 import { REPORT_SCRIPT } from '../../lib/benchmark/load-job';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { extractMarkedResult, instantiateJob, validateTemplateMeta } from '../../lib/kube/harness';
+import { terraformLiteral } from '../terraform/template';
 import { resourcesOf, synthJson, testStack, existingCluster } from '../util';
 
-/** What the construct deploys, read back the way the CLI reads it from the cluster. */
-function deployedTemplates(): { mode: string; template: string; meta: unknown }[] {
+/**
+ * What the construct deploys, read back the way the CLI reads it from the cluster: the synthesized
+ * Terraform JSON strings as Terraform turns them into values (`$${` → `${`, `%%{` → `%{`; a live
+ * interpolation fails here, as it would fail `terraform validate`).
+ */
+function deployedTemplates(): { mode: string; template: string; meta: unknown; synthesized: string }[] {
   const stack = testStack();
   new IstioAmbientCluster(stack, 'Mesh', { cluster: existingCluster() });
   new BenchmarkHarness(stack, 'Bench', { modes: [...ALL_MODES] });
   return resourcesOf(synthJson(stack), 'kubernetes_config_map_v1').map(([, cm]) => {
     const data = cm.data as Record<string, string>;
-    return { mode: (cm.metadata as { labels: Record<string, string> }).labels['mesh-bench/mode'], template: data[JOB_TEMPLATE_KEY], meta: JSON.parse(data[JOB_META_KEY]) };
+    return {
+      mode: (cm.metadata as { labels: Record<string, string> }).labels['mesh-bench/mode'],
+      template: terraformLiteral(data[JOB_TEMPLATE_KEY]),
+      meta: JSON.parse(terraformLiteral(data[JOB_META_KEY])),
+      synthesized: data[JOB_TEMPLATE_KEY],
+    };
   });
 }
 
 describe('construct ↔ CLI contract', () => {
   const templates = deployedTemplates();
+
+  test('the placeholders are escaped for Terraform in the synthesized JSON and arrive intact', () => {
+    for (const t of templates) {
+      for (const p of Object.values(PLACEHOLDERS)) {
+        expect(t.synthesized).toContain(`$${p}`);
+        expect(t.template).toContain(p);
+        expect(t.template).not.toContain(`$${p}`);
+      }
+    }
+  });
 
   test('the CLI accepts every deployed meta.json', () => {
     expect(templates.map((t) => t.mode).sort()).toEqual([...ALL_MODES].sort());

@@ -1,7 +1,7 @@
 import { checkKubernetesVersion, isoDay } from '../../lib/catalog/compatibility';
 import { IstioVersion } from '../../lib/catalog/istio-versions';
 
-const base = { prop: 'kubernetesVersion', istioVersion: IstioVersion.LATEST, allowUnsupportedKubernetesVersion: false };
+const base = { prop: 'kubernetesVersion', istioVersion: IstioVersion.DEFAULT, allowUnsupportedKubernetesVersion: false };
 
 describe('checkKubernetesVersion', () => {
   test('a supported version EKS still creates passes without warnings (on a day it was in standard support)', () => {

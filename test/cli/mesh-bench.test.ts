@@ -16,7 +16,7 @@ describe('mesh-bench entry point', () => {
     const { io: cli, out } = io();
     expect(await main(['node', 'mesh-bench', '--help'], cli)).toBe(0);
     const help = out.join('');
-    for (const c of ['inspect', 'compare', 'run']) expect(help).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
+    for (const c of ['inspect', 'compare', 'run', 'versions']) expect(help).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
   });
 
   test('main returns the exit code `run` reports (a kubeconfig pointing at a closed port fails preflight)', async () => {

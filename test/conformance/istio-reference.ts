@@ -10,20 +10,43 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The wrapper keys Istio's values.yaml files keep their defaults under: 1.22–1.23, then 1.24+. */
+export const VALUES_WRAPPERS = ['defaults', '_internal_defaults_do_not_set'] as const;
+/** Legacy prefixes the flattened (1.24+) charts still merge on top (`zzy_descope_legacy.yaml`). */
+const LEGACY_PREFIX: Record<string, string> = { istiod: 'pilot', cni: 'cni' };
+
 /**
- * Istio's own chart values (`<chart>.values.yaml`, defaults under `defaults:`) and Helm profiles of
- * one minor, read from ../shared. Answers whether a value path is one the chart reads.
+ * Istio's own chart values (`<chart>.values.yaml`, defaults under the minor's wrapper) and Helm
+ * profiles of one minor, read from ../shared. Answers whether a value path is one the chart reads.
  */
 export class ChartValuesReference {
   private readonly defaults: Obj;
   private readonly profiles: Set<string>;
+  /** The wrapper key this minor's values.yaml uses. */
+  public readonly wrapper: string;
+  /** True when istiod/cni values are top-level (1.24+): `pilot.*` / `cni.*` are then legacy aliases. */
+  public readonly flattened: boolean;
 
   constructor(private readonly dir: string, public readonly chart: string) {
     const file = path.join(dir, `${chart}.values.yaml`);
     const doc = parse(fs.readFileSync(file, 'utf8')) as Obj;
-    if (!isObj(doc.defaults)) throw new Error(`${file} has no 'defaults:' wrapper`);
-    this.defaults = doc.defaults;
+    const wrapper = VALUES_WRAPPERS.find((w) => isObj(doc[w]));
+    if (!wrapper) throw new Error(`${file} has no '${VALUES_WRAPPERS.join("' or '")}' wrapper`);
+    this.wrapper = wrapper;
+    this.defaults = doc[wrapper] as Obj;
+    const legacy = LEGACY_PREFIX[chart];
+    this.flattened = legacy !== undefined && !isObj(this.defaults[legacy]);
     this.profiles = new Set(fs.readdirSync(path.join(dir, 'profiles')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')));
+  }
+
+  /** The chart's default at a dotted path (undefined when absent). */
+  public defaultAt(p: string): unknown {
+    let node: unknown = this.defaults;
+    for (const part of p.split('.')) {
+      if (!isObj(node) || !(part in node)) return undefined;
+      node = node[part];
+    }
+    return node;
   }
 
   /**
@@ -44,8 +67,12 @@ export class ChartValuesReference {
           if (!this.profiles.has(`compatibility-version-${String(v)}`)) out.push(`${this.chart}: compatibilityVersion '${String(v)}' has no profile`);
           continue;
         }
-        if (!prefix && k === 'defaults') {
-          out.push(`${this.chart}: 'defaults' is the chart's internal wrapper, not a user key`);
+        if (!prefix && (VALUES_WRAPPERS as readonly string[]).includes(k)) {
+          out.push(`${this.chart}: '${k}' is the chart's internal wrapper, not a user key`);
+          continue;
+        }
+        if (!prefix && this.flattened && k === LEGACY_PREFIX[this.chart] && isObj(v)) {
+          walk(v, this.defaults, k); // legacy alias: pilot.x / cni.x is merged onto x
           continue;
         }
         if (!isObj(ref) || !(k in ref)) {
@@ -75,6 +102,8 @@ interface CrdVersion {
 /** Istio's CRDs (crd-all.gen.yaml) of one minor: validates a resource the way the API server would. */
 export class CrdReference {
   private readonly versions = new Map<string, CrdVersion>();
+  /** Number of CustomResourceDefinitions in the file. */
+  public crdCount = 0;
 
   /**
    * @param dir a `../shared/istio-<minor>` folder (its crd-all.gen.yaml)
@@ -87,6 +116,7 @@ export class CrdReference {
     for (const doc of parseAllDocuments(text)) {
       const crd = doc.toJS() as Obj | null;
       if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
+      this.crdCount++;
       const spec = crd.spec as { group: string; names: { kind: string }; versions: { name: string; served: boolean; schema: { openAPIV3Schema: Schema } }[] };
       for (const v of spec.versions) {
         if (!v.served) continue;

@@ -122,17 +122,24 @@ describe('EksCluster: Istio node ports', () => {
   const sgId = resourcesOf(json, 'aws_security_group')[0][0];
   const rules = resourcesOf(json, 'aws_vpc_security_group_ingress_rule').map(([, r]) => r);
 
-  test.each([[15017, 'control plane'], [15012, 'control plane']])('tcp %d is open on the nodes from the %s (cluster security group)', (port) => {
+  // Istio's "Ports used by Istio": the API server calls the webhook (15017); proxies on the nodes call
+  // istiod for xDS and certificates (15012) and tunnel HBONE to each other (15008).
+  test('tcp 15017 (istiod webhooks) is open on the nodes from the control plane (cluster security group)', () => {
     expect(rules).toContainEqual(expect.objectContaining({
-      from_port: port, to_port: port, ip_protocol: 'tcp', security_group_id: `\${aws_security_group.${sgId}.id}`,
+      from_port: 15017, to_port: 15017, ip_protocol: 'tcp', security_group_id: `\${aws_security_group.${sgId}.id}`,
       referenced_security_group_id: expect.stringMatching(/aws_eks_cluster\..*\.vpc_config\[0\]\.cluster_security_group_id/),
     }));
   });
 
-  test('tcp 15008 (HBONE) is open between nodes', () => {
-    expect(rules).toContainEqual(expect.objectContaining({
-      from_port: 15008, to_port: 15008, ip_protocol: 'tcp', referenced_security_group_id: `\${aws_security_group.${sgId}.id}`,
-    }));
+  test.each([15012, 15008])('tcp %d is open between nodes, not from the control plane', (port) => {
+    const forPort = rules.filter((r) => r.from_port === port);
+    expect(forPort).toEqual([expect.objectContaining({
+      from_port: port, to_port: port, ip_protocol: 'tcp', security_group_id: `\${aws_security_group.${sgId}.id}`, referenced_security_group_id: `\${aws_security_group.${sgId}.id}`,
+    })]);
+  });
+
+  test('exactly one rule per Istio port', () => {
+    expect(rules.map((r) => r.from_port).sort()).toEqual([15008, 15012, 15017]);
     expect(rules).toHaveLength(ISTIO_NODE_PORTS.length);
   });
 
@@ -191,8 +198,38 @@ describe('EksCluster: VPC CNI configuration for Istio', () => {
     for (const [, a] of resourcesOf(json, 'aws_eks_addon')) if (a.addon_name !== 'vpc-cni') expect(a.configuration_values).toBeUndefined();
   });
 
-  test('vpcCniConfigurationValues replaces it', () => {
+  test('vpcCniConfigurationValues is merged onto it', () => {
     const { json } = synth({ vpcCniConfigurationValues: { env: { ENABLE_PREFIX_DELEGATION: 'true' } } });
-    expect(JSON.parse(vpcCni(json).configuration_values as string)).toEqual({ env: { ENABLE_PREFIX_DELEGATION: 'true' } });
+    expect(JSON.parse(vpcCni(json).configuration_values as string)).toEqual({ env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'standard', ENABLE_PREFIX_DELEGATION: 'true' } });
+  });
+
+  test('podSecurityGroups turns on pod ENIs with standard enforcement and gives the cluster role AmazonEKSVPCResourceController', () => {
+    const { json } = synth({ podSecurityGroups: true });
+    expect(JSON.parse(vpcCni(json).configuration_values as string)).toEqual({ env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'standard', ENABLE_POD_ENI: 'true' } });
+    const policies = resourcesOf(json, 'aws_iam_role_policy_attachment').map(([, a]) => String(a.policy_arn).split('/').pop());
+    expect(policies).toContain('AmazonEKSVPCResourceController');
+    expect(resourcesOf(synth().json, 'aws_iam_role_policy_attachment').map(([, a]) => String(a.policy_arn).split('/').pop())).not.toContain('AmazonEKSVPCResourceController');
+  });
+
+  test('fails when pod ENIs are on with strict enforcement (Istio probes would fail)', () => {
+    expect(() => synth({ podSecurityGroups: true, vpcCniConfigurationValues: { env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'strict' } } }))
+      .toThrow(/^'vpcCniConfigurationValues' turns on pod ENIs with a POD_SECURITY_GROUP_ENFORCING_MODE other than 'standard'.*got 'strict'/);
+    expect(() => synth({ vpcCniConfigurationValues: { env: { ENABLE_POD_ENI: 'true', POD_SECURITY_GROUP_ENFORCING_MODE: 'strict' } } })).toThrow(IstioMeshValidationError);
+    expect(() => synth({ vpcCniConfigurationValues: { env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'strict' } } })).not.toThrow();
+  });
+});
+
+describe('EksCluster: what Istio does not use is optional', () => {
+  test('the IAM OIDC provider (IRSA) and the pod identity agent are created by default', () => {
+    const { json } = synth();
+    expect(resourcesOf(json, 'aws_iam_openid_connect_provider')).toHaveLength(1);
+    expect(resourcesOf(json, 'aws_eks_addon').map(([, a]) => a.addon_name)).toContain('eks-pod-identity-agent');
+  });
+
+  test('iamOidcProvider: false and podIdentityAgent: false leave them out', () => {
+    const { json, cluster } = synth({ iamOidcProvider: false, podIdentityAgent: false });
+    expect(resourcesOf(json, 'aws_iam_openid_connect_provider')).toHaveLength(0);
+    expect(cluster.oidcProvider).toBeUndefined();
+    expect(resourcesOf(json, 'aws_eks_addon').map(([, a]) => a.addon_name).sort()).toEqual(['coredns', 'kube-proxy', 'vpc-cni']);
   });
 });

@@ -45,9 +45,11 @@ describe('Terraform variables with validation blocks equivalent to the synth che
   });
 
   test('an allow-list narrows the region variable', () => {
-    const cfg = regionVariableConfig({ allowedRegions: ['eu-west-1', 'eu-central-1'] });
-    expect(evalCondition(cfg.validation![0].condition, 'eu-west-1')).toBe(true);
-    expect(evalCondition(cfg.validation![0].condition, 'us-east-1')).toBe(false);
+    const stack = new TerraformStack(testApp(), 'v');
+    new TerraformVariable(stack, 'region', regionVariableConfig({ allowedRegions: ['eu-west-1', 'eu-central-1'] }));
+    const condition = JSON.parse(Testing.synth(stack)).variable.region.validation[0].condition as string;
+    expect(evalCondition(condition, 'eu-west-1')).toBe(true);
+    expect(evalCondition(condition, 'us-east-1')).toBe(false);
   });
 
   test('fails when the default or allow-list is invalid', () => {

@@ -7,7 +7,7 @@ import { EksCluster } from '../../lib/eks/eks-cluster';
 import { ExistingEksCluster } from '../../lib/eks/existing-eks-cluster';
 import { IstioAmbientCluster, IstioAmbientClusterProps } from '../../lib/istio/istio-ambient-cluster';
 import { MeshCluster, MeshClusterCreateOptions, MeshClusterLookupOptions } from '../../lib/istio/mesh-cluster';
-import { MtlsMode } from '../../lib/istio/resources';
+import { MtlsMode, peerAuthentication } from '../../lib/istio/resources';
 import { IstioMeshValidationError } from '../../lib/private/errors';
 import { SynthJson, release, resourcesOf, synthJson, testStack } from '../util';
 
@@ -36,6 +36,13 @@ describe('IstioAmbientCluster: Helm releases', () => {
       chart, repository: ISTIO_CHART_REPOSITORY, version: '1.22.8', namespace: 'istio-system',
       wait: true, atomic: true, cleanup_on_fail: true, timeout: 600,
     });
+  });
+
+  test('helmAtomic: false keeps a failed release in the cluster, for every release including the mesh config', () => {
+    const names = ['istio-base', 'istio-cni', 'istiod', 'ztunnel', 'istio-mesh-config'];
+    const off = synthMesh({ ...EXISTING, helmAtomic: false }).json;
+    for (const n of names) expect(release(off, n).atomic).toBe(false);
+    for (const n of names) expect(release(json, n).atomic).toBe(true);
   });
 
   test('ordered base → cni → istiod → ztunnel → mesh config by depends_on', () => {
@@ -223,7 +230,7 @@ describe('IstioAmbientCluster: clusters and providers', () => {
     const addWarning = jest.spyOn(Annotations.prototype, 'addWarning');
     synthMesh(NEW_OK, stack);
     expect(addWarning.mock.calls.map((c) => c[0])).toEqual(expect.arrayContaining([
-      expect.stringMatching(/1\.33 is outside the supported range/), expect.stringMatching(/Istio 1\.22 reached end of life/),
+      expect.stringMatching(/1\.33 is outside the supported range/), expect.stringMatching(/Istio 1\.22 is past its expected end of life \(2025-01/),
     ]));
     addWarning.mockRestore();
   });
@@ -239,6 +246,12 @@ describe('IstioAmbientCluster: fails at synth, naming the prop, the value and wh
 
   const create = (o: Partial<MeshClusterCreateOptions>) => MeshCluster.create({ clusterName: 'mesh', region: 'eu-west-1', kubernetesVersion: '1.33', ...o });
   const lookup = (o: Partial<MeshClusterLookupOptions>) => MeshCluster.lookup({ clusterName: 'mesh', region: 'eu-west-1', ...o });
+  test('fails when a meshResources name would leave the generated chart (../)', () => fails(
+    { meshResources: [{ ...peerAuthentication('x', 'apps', MtlsMode.STRICT), metadata: { name: '../../x', namespace: 'apps' } }] },
+    /^'meshResources\[0\]\.metadata\.name' must be a DNS-1123 subdomain, got '\.\.\/\.\.\/x'/));
+  test('fails when meshResources repeats the mesh-wide PeerAuthentication', () => fails(
+    { meshResources: [peerAuthentication('default', 'istio-system', MtlsMode.PERMISSIVE)] },
+    /^'meshResources' must not contain two resources with the same API group, kind, namespace and name, got 'PeerAuthentication istio-system\/default'/));
   test('fails when region is not an AWS region', () => fails({ cluster: lookup({ region: 'eu-west-9' }) }, /^'cluster.region' must be an AWS region code, got 'eu-west-9' \(known regions: af-south-1, .*us-west-2/));
   test('fails when region is outside allowedRegions', () => fails({ cluster: lookup({ region: 'us-east-1', allowedRegions: ['eu-west-1', 'eu-central-1'] }) }, /^'cluster.region' must be one of the regions allowed by 'cluster.allowedRegions', got 'us-east-1' \(allowed: eu-west-1, eu-central-1\)/));
   test('fails when allowedRegions lists a non-region', () => fails({ cluster: create({ allowedRegions: ['eu-west-1', 'mars-1'] }) }, /^'cluster.allowedRegions' must list only AWS region codes, got 'mars-1'/));
@@ -276,5 +289,5 @@ describe('IstioAmbientCluster: fails at synth, naming the prop, the value and wh
   test('fails when escape values nest under defaults', () => fails({ istiodValues: { defaults: { pilot: {} } } }, /^'istiodValues' must not nest values under 'defaults'/));
   test('fails when escape values set global.mtls.mode', () => fails({ istiodValues: { global: { mtls: { mode: 'STRICT' } } } }, /^'istiodValues' sets 'global.mtls'.*PeerAuthentication/));
   test('fails when escape values set global.ambient.enabled', () => fails({ baseValues: { global: { ambient: { enabled: true } } } }, /^'baseValues' sets 'global.ambient'/));
-  test('fails when cni escape values set ambient.enabled', () => fails({ cniValues: { ambient: { enabled: true } } }, /^'cniValues' sets 'ambient.enabled'.*'cni.ambient.enabled'/));
+  test('fails when cni escape values set ambient.enabled on 1.22 (its cni chart reads cni.ambient)', () => fails({ cniValues: { ambient: { enabled: true } } }, /^'cniValues' sets 'ambient', which the Istio 1.22 cni chart does not read: this minor's cni chart reads 'cni.ambient.\*'/));
 });

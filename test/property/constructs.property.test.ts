@@ -21,6 +21,7 @@ import { PeerAuthentication } from '../../lib/istio/policy/peer-authentication';
 import { Telemetry } from '../../lib/istio/policy/telemetry';
 import { Waypoint } from '../../lib/istio/policy/waypoint';
 import { IstioMeshValidationError } from '../../lib/private/errors';
+import { unescapedInterpolations } from '../terraform/interpolation-scan';
 import { existingCluster, testStack } from '../util';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
@@ -145,6 +146,8 @@ describe.each(Object.entries(TARGETS))('%s: one prop replaced by any value → a
       const text = Testing.synth(stack, true);
       expect(text).not.toMatch(/TfToken\[|\$\{Token\[/);
       expect(text).not.toContain('"polluted"');
+      // Literal text (user values included) never reaches Terraform as an interpolation or directive.
+      expect(unescapedInterpolations(stack, JSON.parse(text))).toEqual([]);
     }), { numRuns: RUNS, seed: SEED });
   });
 });

@@ -1,4 +1,4 @@
-import { ITerraformDependable, TerraformProvider } from 'cdktf';
+import { ITerraformDependable, TerraformProvider, Token } from 'cdktf';
 import * as v from 'valibot';
 import { Construct } from 'constructs';
 import { invalid } from '../../private/errors';
@@ -7,7 +7,7 @@ import { checkProps, construct, instanceOf, list, num, opt, props as propsSchema
 import { validateIntRange, validateNamespaceName } from '../../private/validate';
 import { IstioAmbientCluster } from '../istio-ambient-cluster';
 import { IstioResourceChart } from '../istio-resource-chart';
-import { IstioResource, MANAGED_BY_LABEL } from '../resources';
+import { IstioResource } from '../resources';
 
 /** Props every mesh policy shares. */
 export interface MeshPolicyProps {
@@ -34,6 +34,9 @@ const COMMON_PROPS: Record<string, v.GenericSchema> = {
   timeoutSeconds: opt(num),
   installAfter: opt(list(construct('a resource or construct to wait for'), 100)),
 };
+
+/** Props that are not written into the chart (constructs and providers). */
+const NOT_RENDERED = new Set(['mesh', 'helmProvider', 'kubernetesProvider', 'installAfter', 'waypoint', 'timeoutSeconds']);
 
 /** `PaymentCallers` → `payment-callers`. */
 export function kebabCase(id: string): string {
@@ -62,6 +65,12 @@ export abstract class MeshPolicy extends Construct {
     super(scope, id);
     validatedAt(this, () => {
       checkProps(what, propsSchema({ ...COMMON_PROPS, ...entries }), props);
+      for (const [key, value] of Object.entries(props)) {
+        if (NOT_RENDERED.has(key) || value instanceof Construct) continue;
+        if (Token.isUnresolved(JSON.stringify(value) ?? '')) {
+          throw invalid(key, 'must not contain Terraform tokens (variables, references): the policy is written into its generated chart at synth', value);
+        }
+      }
       validateNamespaceName('namespace', props.namespace);
       validateNamespaceName('name', props.name ?? kebabCase(id));
       validateIntRange('timeoutSeconds', props.timeoutSeconds ?? 300, 30, 3600);
@@ -83,9 +92,9 @@ export abstract class MeshPolicy extends Construct {
     return this.chart.resources;
   }
 
-  /** Metadata for the policy's main resource. */
+  /** Metadata for the policy's main resource (no managed-by label: Helm sets `app.kubernetes.io/managed-by: Helm`). */
   protected metadata(labels: Record<string, string> = {}): IstioResource['metadata'] {
-    return { name: this.name, namespace: this.namespace, labels: { ...MANAGED_BY_LABEL, ...labels } };
+    return Object.keys(labels).length > 0 ? { name: this.name, namespace: this.namespace, labels } : { name: this.name, namespace: this.namespace };
   }
 
   /**

@@ -5,6 +5,7 @@ import { gatewayApiFor, gatewayApiInstallCommand } from '../../catalog/gateway-a
 import { compareMinor } from '../../catalog/istio-versions';
 import { invalid } from '../../private/errors';
 import { bool, instanceOf, list, opt, str, validatedAt } from '../../private/props';
+import { terraformSafe } from '../../private/terraform-escape';
 import { validateNamespaceName } from '../../private/validate';
 import { IstioResource } from '../resources';
 import { MeshPolicy, MeshPolicyProps } from './mesh-policy';
@@ -126,16 +127,16 @@ export class Waypoint extends MeshPolicy {
         created.addOverride('metadata.labels', { ...(created.metadata.labelsInput ?? {}), ...useLabels(ns) });
         continue;
       }
-      this.useLabels.push(new Labels(labels, `Namespace-${ns}`, {
+      this.useLabels.push(new Labels(labels, `Namespace-${ns}`, terraformSafe({
         provider: props.kubernetesProvider, apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns },
         labels: useLabels(ns), fieldManager: 'cdktf-istio-mesh', dependsOn: [chart.release],
-      }));
+      })));
     }
     for (const svc of props.useForServices ?? []) {
-      this.useLabels.push(new Labels(labels, `Service-${svc}`, {
+      this.useLabels.push(new Labels(labels, `Service-${svc}`, terraformSafe({
         provider: props.kubernetesProvider, apiVersion: 'v1', kind: 'Service', metadata: { name: svc, namespace: this.namespace },
         labels: useLabels(this.namespace), fieldManager: 'cdktf-istio-mesh', dependsOn: [chart.release],
-      }));
+      })));
     }
   }
 }

@@ -172,7 +172,7 @@ describe('Waypoint', () => {
     const w = new Waypoint(stack, 'W', { mesh, namespace: 'shop' });
     expect(w.gateway).toEqual({
       apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway',
-      metadata: { name: 'waypoint', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'cdktf-istio-mesh', 'istio.io/waypoint-for': 'service' } },
+      metadata: { name: 'waypoint', namespace: 'shop', labels: { 'istio.io/waypoint-for': 'service' } },
       spec: { gatewayClassName: 'istio-waypoint', listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
     });
     expect(new Waypoint(stack, 'All', { mesh, namespace: 'shop', name: 'all', trafficType: WaypointTrafficType.ALL }).gateway.metadata.labels).toMatchObject({ 'istio.io/waypoint-for': 'all' });
@@ -214,8 +214,8 @@ describe('Waypoint', () => {
     expect(template).toContain(`{{- fail "The Gateway API CRDs are not installed, so the Istio waypoint cannot be created. Istio 1.22's docs install them with: ${gatewayApiInstallCommand(gatewayApiFor('1.22'))}" }}`);
     expect(gatewayApiInstallCommand(gatewayApiFor('1.22'))).toBe('kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.1.0/experimental-install.yaml');
     const off = new Waypoint(stack, 'Off', { mesh, namespace: 'shop', name: 'off', checkGatewayApiCrds: false });
-    expect(Object.keys(off.chart.files).sort()).toEqual(['Chart.yaml', 'templates/gateway-shop-off.yaml']);
-    expect(parse(off.chart.files['templates/gateway-shop-off.yaml']).spec.gatewayClassName).toBe('istio-waypoint');
+    expect(Object.keys(off.chart.files).sort()).toEqual(['Chart.yaml', 'templates/gateway.gateway.networking.k8s.io_shop_off.yaml']);
+    expect(parse(off.chart.files['templates/gateway.gateway.networking.k8s.io_shop_off.yaml']).spec.gatewayClassName).toBe('istio-waypoint');
   });
 });
 
@@ -236,6 +236,7 @@ describe('tokens', () => {
     const { stack, mesh } = setup();
     const v = new TerraformVariable(stack, 'team', { type: 'string' });
     expect(() => new AuthorizationPolicy(stack, 'Tok', { mesh, namespace: 'shop', rules: [{ from: [{ namespaces: [v.stringValue] }] }] }))
-      .toThrow(/'resources' must not contain Terraform tokens.*AuthorizationPolicy tok/);
+      .toThrow(/^'rules' must not contain Terraform tokens \(variables, references\): the policy is written into its generated chart at synth/);
+    expect(stack.node.tryFindChild('Tok')?.node.children ?? []).toEqual([]);
   });
 });

@@ -32,7 +32,7 @@ describe("seed case: only the frontend and the API gateway may call the payment 
     const { callers } = seedStack();
     expect(callers.resource).toEqual({
       apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy',
-      metadata: { name: 'payment-callers', namespace: 'payments', labels: { 'app.kubernetes.io/managed-by': 'cdktf-istio-mesh' } },
+      metadata: { name: 'payment-callers', namespace: 'payments' },
       spec: {
         action: 'ALLOW', selector: { matchLabels: { app: 'payment' } },
         rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/frontend', 'cluster.local/ns/edge/sa/api-gateway'] } }] }],
