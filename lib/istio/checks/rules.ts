@@ -95,7 +95,7 @@ export function checkRegexes(model: StackModel): Finding[] {
   for (const site of model.resources) {
     for (const { path, regex } of regexesIn(site.resource.spec, 'spec')) {
       const problem = re2Problem(regex);
-      if (problem) out.push({ id: CheckId.INVALID_RE2_REGEX, owner: site.owner, message: `${ref(site)} ${path} = ${JSON.stringify(regex)} does not compile with RE2 (${problem}); Envoy rejects the configuration.` });
+      if (problem) out.push({ id: CheckId.INVALID_RE2_REGEX, owner: site.owner, message: `${ref(site)} ${path} = ${JSON.stringify(regex)} is rejected: ${problem}.` });
     }
   }
   return out;

@@ -124,10 +124,17 @@ describe(`${CheckId.INVALID_RE2_REGEX}: regexes compiled with RE2`, () => {
       ],
     });
     expect(findings(stack)).toEqual([
-      expect.stringMatching(/spec\.http\[0\]\.match\[0\]\.uri\.regex = "\^\/api\/\(\?!internal\)" does not compile with RE2 \(invalid perl operator: \(\?!\).*IST0122/),
-      expect.stringMatching(/spec\.rules\[0\]\.matches\[0\]\.path\.value = "\(a\)\\\\1" does not compile with RE2 \(invalid escape sequence: \\1\)/),
+      expect.stringMatching(/spec\.http\[0\]\.match\[0\]\.uri\.regex = "\^\/api\/\(\?!internal\)" is rejected: RE2 does not compile it \(invalid perl operator: \(\?!\).*IST0122/),
+      expect.stringMatching(/spec\.rules\[0\]\.matches\[0\]\.path\.value = "\(a\)\\\\1" is rejected: RE2 does not compile it \(invalid escape sequence: \\1\)/),
     ]);
   });
+});
+
+test(`${CheckId.INVALID_RE2_REGEX}: a regex over 1024 characters (Istio's webhook limit) fails; 1024 passes`, () => {
+  const { stack } = meshWith({
+    meshResources: [raw('networking.istio.io/v1', 'VirtualService', { hosts: ['api'], http: [{ match: [{ uri: { regex: 'a'.repeat(1024) } }, { uri: { regex: 'b'.repeat(1025) } }], route: [{ destination: { host: 'api' } }] }] })],
+  });
+  expect(findings(stack)).toEqual([expect.stringMatching(/match\[1\]\.uri\.regex = "b+" is rejected: longer than 1024 characters \(1025\); Istio's webhook rejects it/)]);
 });
 
 describe(`${CheckId.API_VERSION_NOT_SERVED} / ${CheckId.API_VERSION_DEPRECATED}: API versions for the installed minor`, () => {
