@@ -23,6 +23,11 @@ export * from './istio/mesh-cluster';
 export * from './istio/resources';
 export { IstioMeshValidationError } from './private/errors';
 export type { HelmValues } from './private/helm-values';
+export {
+  RESULTS_FORMAT_VERSION, RESULTS_METADATA_FILE, RESULTS_RATES_DIR, RESULTS_ROUNDS_DIR, RESULTS_IDLE_DIR, RESULTS_LIMITS,
+  resultRelPath, resourcesRelPath, idleRelPath, validateRunMetadata, validateResourceSamples,
+} from './wire/results-layout';
+export type { RunMetadata, RunFailure, ProxyResourceSamples, CalibrationRecord, CalibrationStep } from './wire/results-layout';
 export * from './eks/variables';
 export * from './catalog/gateway-api';
 export * from './catalog/istio-apis';

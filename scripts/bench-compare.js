@@ -87,12 +87,13 @@ function fortioJson(median, sigma, round, mode) {
 
 function generate(dir) {
   const modes = Object.keys(MODES);
+  // results layout format 2 (lib/wire/results-layout.ts)
   fs.writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify({
-    runId: 'bench', startedAt: '2026-01-01T00:00:00Z', seed: 7, rounds: ROUNDS, modes,
-    order: Array.from({ length: ROUNDS }, () => modes), templates: {}, failures: [],
+    formatVersion: 2, runId: 'bench', startedAt: '2026-01-01T00:00:00Z', seed: 7, rounds: ROUNDS, modes, rates: [QPS],
+    order: Array.from({ length: ROUNDS }, () => modes), templates: {}, idleSeconds: 0, failures: [],
   }));
   for (let round = 1; round <= ROUNDS; round++) {
-    const rd = path.join(dir, 'rounds', String(round));
+    const rd = path.join(dir, 'rates', String(QPS), 'rounds', String(round));
     fs.mkdirSync(rd, { recursive: true });
     modes.forEach((mode, m) => {
       const drift = 1 + 0.03 * Math.sin(round * 1.7 + m); // round-to-round variation

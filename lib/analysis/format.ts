@@ -3,7 +3,9 @@
  * Latencies are shown in ms with 2 significant digits; JSON and CSV keep seconds, unrounded.
  */
 import { BenchmarkMode } from '../benchmark/contract';
-import { ComparisonReport, DeltaCell, ModeReport, PercentileCell } from './report';
+import { RESULTS_FORMAT_VERSION, RunMetadata } from '../wire/results-layout';
+import { ComparisonReport, DeltaCell, IntervalBasis, ModeReport, PercentileCell } from './report';
+import { csvRecord, stripControl, stripControlKeepLines } from './text-safety';
 
 /** Output formats of `compare --format`. */
 export type OutputFormat = 'table' | 'md' | 'json' | 'csv';
@@ -37,14 +39,20 @@ function percentileText(c: PercentileCell): string {
 
 function deltaText(d: DeltaCell): string {
   if (d.status !== 'ok') return `Δ ${d.status}`;
-  if (d.median === null || d.lower === null || d.upper === null) return 'Δ n/a (no pairs)';
+  if (d.median === null || d.lower === null || d.upper === null) return d.pairs === 0 ? 'Δ n/a (no pairs)' : `Δ n/a (${d.pairs} pairs: too few for a CI)`;
   if (d.belowResolution) return `Δ < resolution (${formatMs(d.resolution ?? 0)} ms)`;
   let s = `Δ${formatMs(d.median, true)} [${formatMs(d.lower, true)},${formatMs(d.upper, true)}]`;
   if (d.noDetectableDifference) s += ' no detectable difference';
   return s;
 }
 
-function resourcesText(m: ModeReport): [string, string] {
+function basisText(b: IntervalBasis | null): string {
+  if (b === null) return '—';
+  if (b.coverage === null) return `${b.n}: too few for a CI (needs ${b.needed})`;
+  return `${b.n} · ${(b.coverage * 100).toFixed(2)} %`;
+}
+
+function resourcesText(m: Pick<ModeReport, 'resources'>): [string, string] {
   const r = m.resources;
   if (r.cpuMillicores === null || r.memoryMiB === null) return ['—', '—'];
   const per = r.containers > 1 ? ` (${r.containers} proxies)` : '';
@@ -77,20 +85,27 @@ export function comparisonRows(r: ComparisonReport): string[][] {
   rows.push(['proxy CPU vCPU', ...r.modes.map((m) => resourcesText(m)[0])]);
   rows.push(['proxy mem MiB (max)', ...r.modes.map((m) => resourcesText(m)[1])]);
   rows.push(['requests (pooled)', ...r.modes.map((m) => countText(m.pooledCount))]);
-  rows.push(['valid rounds', ...r.modes.map((m) => `${m.validRounds}/${m.rounds}`)]);
-  return rows;
+  rows.push(['idle proxy CPU vCPU', ...r.modes.map((m) => (m.idle === null ? '—' : resourcesText({ resources: m.idle })[0]))]);
+  rows.push(['idle proxy mem MiB', ...r.modes.map((m) => (m.idle === null ? '—' : resourcesText({ resources: m.idle })[1]))]);
+  rows.push(['valid/planned rounds', ...r.modes.map((m) => `${m.validRounds}/${m.rounds}${m.missingRounds.length > 0 ? ` (not valid: ${roundList(m.missingRounds)})` : ''}`)]);
+  rows.push(['CI rounds · coverage', ...r.modes.map((m) => basisText(m.interval))]);
+  rows.push(['Δ pairs · coverage', ...r.modes.map((m) => basisText(m.deltaInterval))]);
+  return rows.map((row) => row.map(stripControl));
+}
+
+function roundList(rounds: readonly number[]): string {
+  return rounds.length > 8 ? `${rounds.slice(0, 8).join(', ')}, … (${rounds.length})` : rounds.join(', ');
 }
 
 function ciText(r: ComparisonReport): string {
-  const ci = r.modes.flatMap((m) => m.percentiles).find((c) => c.rounds !== null)?.rounds;
-  const nominal = `${Math.round(r.confidence * 100)} %`;
-  if (!ci) return `${nominal} CI over rounds in [ ]`;
-  return `CI over rounds in [ ]: order-statistic, nominal ${nominal}, exact coverage ${(ci.coverage * 100).toFixed(2)} % with ${ci.n} rounds`;
+  const nominal = `${Number((r.confidence * 100).toPrecision(4))} %`;
+  return `CI over rounds in [ ]: order-statistic, nominal ${nominal}; rounds and exact coverage per mode in the last rows`;
 }
 
 function headerLines(r: ComparisonReport): string[] {
   const parts = [
     r.runId ? `run ${r.runId}` : undefined,
+    r.qps !== null ? `rate ${r.qps} QPS` : undefined,
     r.istioVersion ? `Istio ${r.istioVersion}` : undefined,
     r.kubernetesVersion ? `Kubernetes ${r.kubernetesVersion}` : undefined,
     ciText(r),
@@ -111,11 +126,12 @@ export function formatTable(r: ComparisonReport): string {
   const rows = comparisonRows(r);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   const body = rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c])).join('   ').trimEnd());
-  return [...headerLines(r), ...body, '', ...footerLines(r)].join('\n') + '\n';
+  return stripControlKeepLines([...headerLines(r), ...body, '', ...footerLines(r)].join('\n')) + '\n';
 }
 
-function mdEscape(s: string): string {
-  return s.replace(/\|/g, '\\|');
+/** Markdown-inert text: control characters removed, table, HTML and emphasis syntax escaped. */
+export function mdEscape(s: string): string {
+  return stripControl(s).replace(/[\\|<>*_`]/g, (c) => `\\${c}`);
 }
 
 /** GitHub-flavoured Markdown table with the same content as {@link formatTable}. */
@@ -126,7 +142,7 @@ export function formatMarkdown(r: ComparisonReport): string {
   out.push('**Validity flags:**', '');
   out.push(...(r.flags.length === 0 ? ['- none'] : r.flags.map((f) => `- ${mdEscape(f)}`)), '');
   out.push(`Round order seed: ${r.seed ?? 'unknown'}`, '', ...r.notes.map((n) => `- ${mdEscape(n)}`));
-  return out.join('\n') + '\n';
+  return stripControlKeepLines(out.join('\n')) + '\n';
 }
 
 /** The whole report as pretty-printed JSON (seconds, fractions; nulls where unknown). */
@@ -134,15 +150,12 @@ export function formatJson(r: ComparisonReport): string {
   return JSON.stringify(r, null, 2) + '\n';
 }
 
-function csvCell(v: string | number | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** The CSV header (RFC 4180, CRLF line ends). */
+export const CSV_HEADER: readonly string[] = Object.freeze(['qps', 'mode', 'metric', 'value', 'lower', 'upper', 'coverage', 'status']);
 
-/** Long-format CSV: `mode,metric,value,lower,upper,coverage,status`; latencies in seconds. */
-export function formatCsv(r: ComparisonReport): string {
-  const rows: (string | number | null)[][] = [['mode', 'metric', 'value', 'lower', 'upper', 'coverage', 'status']];
+/** CSV records of one rate, without the header. */
+function csvRows(r: ComparisonReport): string {
+  const rows: (string | number | null)[][] = [];
   for (const m of r.modes) {
     m.percentiles.forEach((c, i) => {
       const key = pLabel(c.p);
@@ -166,8 +179,46 @@ export function formatCsv(r: ComparisonReport): string {
     rows.push([m.mode, 'proxy_memory_mib', m.resources.memoryMiB, null, null, null, '']);
     rows.push([m.mode, 'pooled_requests', m.pooledCount, null, null, null, '']);
     rows.push([m.mode, 'valid_rounds', m.validRounds, null, null, null, `${m.validRounds}/${m.rounds}`]);
+    rows.push([m.mode, 'ci_rounds', m.interval.n, null, null, m.interval.coverage, m.interval.coverage === null ? `too few (needs ${m.interval.needed})` : '']);
+    if (m.deltaInterval !== null) rows.push([m.mode, 'delta_pairs', m.deltaInterval.n, null, null, m.deltaInterval.coverage, m.deltaInterval.coverage === null ? `too few (needs ${m.deltaInterval.needed})` : '']);
+    if (m.idle !== null) {
+      rows.push([m.mode, 'idle_proxy_cpu_millicores', m.idle.cpuMillicores, null, null, null, '']);
+      rows.push([m.mode, 'idle_proxy_memory_mib', m.idle.memoryMiB, null, null, null, '']);
+    }
   }
-  return rows.map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+  for (const f of r.flags) rows.push(['', 'flag', null, null, null, null, f]);
+  return rows.map((row) => csvRecord([r.qps, ...row])).join('');
+}
+
+/** Long-format CSV (RFC 4180): `qps,mode,metric,value,lower,upper,coverage,status`; latencies in seconds. */
+export function formatCsv(r: ComparisonReport): string {
+  return csvRecord(CSV_HEADER) + csvRows(r);
+}
+
+/**
+ * Renders the reports of all rates of a run: text and Markdown one section per rate, CSV one
+ * table with a `qps` column, JSON `{ formatVersion, runId, calibration, rates: [report…] }`.
+ */
+export function formatReports(reports: readonly ComparisonReport[], format: OutputFormat, metadata?: RunMetadata): string {
+  const calibration = calibrationLine(metadata);
+  switch (format) {
+    case 'json':
+      return JSON.stringify({ formatVersion: RESULTS_FORMAT_VERSION, runId: metadata?.runId ?? null, calibration: metadata?.calibration ?? null, rates: reports }, null, 2) + '\n';
+    case 'csv':
+      return csvRecord(CSV_HEADER) + reports.map(csvRows).join('');
+    case 'md':
+      return [calibration ? `${mdEscape(calibration)}\n\n` : '', ...reports.map((r) => (reports.length > 1 ? `## ${r.qps} QPS\n\n` : '') + formatMarkdown(r))].join(reports.length > 1 ? '\n' : '');
+    case 'table':
+      return [calibration ? `${stripControl(calibration)}\n\n` : '', ...reports.map((r) => (reports.length > 1 ? `=== rate ${r.qps} QPS ===\n` : '') + formatTable(r))].join(reports.length > 1 ? '\n' : '');
+  }
+}
+
+function calibrationLine(m: RunMetadata | undefined): string | undefined {
+  const c = m?.calibration;
+  if (c === undefined) return undefined;
+  const steps = c.steps.map((s) => `${s.qps}→${s.actualQps.toFixed(1)} (slip ${(s.slip * 100).toFixed(2)} %)`).join(', ');
+  const sustained = c.sustainedQps === null ? 'no tested rate' : `${c.sustainedQps} QPS`;
+  return `Calibration (${c.mode}, ${c.seconds} s per step): sustained ${sustained} with slip < 1 %; requested rates allowed up to ${Math.round(c.fraction * 100)} % of it. Steps: ${steps || 'none'}.`;
 }
 
 /** Renders the report in the requested format. */

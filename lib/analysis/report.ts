@@ -3,13 +3,14 @@
  * percentiles per mode, per-round medians with order-statistic CIs, paired deltas vs baseline,
  * throughput, errors, schedule slip, proxy resources and validity flags. Pure: callers load files.
  */
-import { BenchmarkMode, ProxyResourceSamples, RunMetadata } from '../benchmark/contract';
+import { BenchmarkMode } from '../benchmark/contract';
+import { ProxyResourceSamples, RunMetadata } from '../wire/results-layout';
 import { FortioResult, errorCount, scheduleSlip } from './fortio';
 import { bucketWidthAt, calcPercentile, CanonicalHistogram, exportHistogram, HistogramData, poolHistograms, toCanonical } from './histogram';
 import { coCorrectedView } from './hdr';
 import { ResourceSummary, summarizeResources } from './resources';
 import { coDiffers, runDivider, summarizeRun, RunSummary } from './run-summary';
-import { medianConfidenceInterval, pairedDeltas } from './stats';
+import { medianConfidenceInterval, medianIntervalCoverage, pairedDeltas } from './stats';
 import { assessRun, percentileStatus, PercentileStatus, RunValidity, ValidityRules, DEFAULT_RULES } from './validity';
 
 export { RunValidity, PercentileStatus, ValidityRules, DEFAULT_RULES };
@@ -26,11 +27,40 @@ export interface RunInput {
   readonly result: FortioResult;
 }
 
-/** Everything `compare` computes from. */
+/** Everything `compare` computes from: the results of one rate. */
 export interface CompareInput {
   readonly runs: readonly RunInput[];
   readonly resources: readonly ProxyResourceSamples[];
   readonly metadata?: RunMetadata;
+  /** The rate these runs belong to (failures in the metadata are filtered by it). */
+  readonly qps?: number;
+  /** Idle-baseline proxy samples (before any load). */
+  readonly idle?: readonly ProxyResourceSamples[];
+}
+
+/** An interval is printed only if its exact coverage is at least the nominal level minus this. */
+export const COVERAGE_SLACK = 0.05;
+
+/** Most rounds an interval computation looks at (a bound independent of any file). */
+const MAX_PLANNED_ROUNDS = 1000;
+
+/**
+ * Fewest rounds whose widest order-statistic interval, `[x₍₁₎, x₍ₙ₎]` with coverage `1 − 2·½ⁿ`,
+ * reaches `confidence − COVERAGE_SLACK` (95 % → 5 rounds, 93.75 %).
+ */
+export function minRoundsForInterval(confidence: number): number {
+  for (let n = 1; n <= MAX_PLANNED_ROUNDS; n++) if (medianIntervalCoverage(n, 1) >= confidence - COVERAGE_SLACK - 1e-12) return n;
+  return MAX_PLANNED_ROUNDS;
+}
+
+/** How many rounds an interval rests on, its exact coverage, or why none is shown. */
+export interface IntervalBasis {
+  /** Rounds (for Δ: paired rounds) behind the interval. */
+  readonly n: number;
+  /** Exact coverage of the interval shown for these n; null when no interval is shown. */
+  readonly coverage: number | null;
+  /** Rounds an interval needs at this confidence. */
+  readonly needed: number;
 }
 
 /** Knobs of the comparison. */
@@ -91,8 +121,19 @@ export interface DeltaCell {
 /** One mode's column of the comparison. */
 export interface ModeReport {
   readonly mode: BenchmarkMode;
+  /** Rounds planned (metadata), else rounds with a result. */
   readonly rounds: number;
+  /** Rounds with a result file. */
+  readonly resultRounds: number;
   readonly validRounds: number;
+  /** Planned rounds without a valid result (failed, missing or excluded), ascending. */
+  readonly missingRounds: readonly number[];
+  /** Basis of the per-round CIs of this mode's percentiles. */
+  readonly interval: IntervalBasis;
+  /** Basis of the paired-Δ CIs against the baseline; null for the baseline itself. */
+  readonly deltaInterval: IntervalBasis | null;
+  /** Proxy CPU/memory sampled idle, before any load; null when not sampled. */
+  readonly idle: ResourceSummary | null;
   readonly pooledCount: number;
   readonly requestedQps: number | 'max' | null;
   readonly actualQps: number | null;
@@ -113,6 +154,8 @@ export interface ModeReport {
 /** The whole comparison. */
 export interface ComparisonReport {
   readonly runId: string | null;
+  /** Requested rate of this report (a sweep has one report per rate); null when unknown. */
+  readonly qps: number | null;
   readonly seed: number | null;
   readonly istioVersion: string | null;
   readonly kubernetesVersion: string | null;
@@ -126,12 +169,16 @@ export interface ComparisonReport {
   readonly notes: readonly string[];
 }
 
-function spectrum(h: HistogramData): { p: number; value: number }[] {
+/**
+ * Percentile spectrum for the plot: p = 0, then 4 points per decade of 1/(1−p) up to p99.99, but
+ * only where the table's rule shows a percentile ({@link percentileStatus} = ok): no tail the
+ * table calls n/a.
+ */
+function spectrum(h: HistogramData, slip: number | undefined, rules: ValidityRules): { p: number; value: number }[] {
   const out: { p: number; value: number }[] = [];
-  // p = 0, then 4 points per decade of 1/(1−p) up to p99.99, while at least one call lies above p
   for (let step = 0; step <= 16; step++) {
     const p = 100 * (1 - Math.pow(10, -step / 4));
-    if (p > 0 && h.count * (1 - p / 100) < 1) break;
+    if (p > 0 && percentileStatus(p, h.count, slip, rules) !== 'ok') break;
     const v = calcPercentile(h, p);
     if (v !== undefined) out.push({ p, value: v });
   }
@@ -185,6 +232,18 @@ function validSlip(d: ModeData): number | null {
   return maxOf(d.valid.map((r) => scheduleSlip(r.result)));
 }
 
+/** The median's CI when enough values back it for `confidence`, else null. */
+function shownInterval(values: readonly number[], confidence: number): ReturnType<typeof medianConfidenceInterval> | undefined {
+  const ci = medianConfidenceInterval(values, confidence);
+  return ci !== undefined && ci.coverage >= confidence - COVERAGE_SLACK - 1e-12 ? ci : undefined;
+}
+
+/** The basis of the intervals over `n` rounds: the same rule as {@link shownInterval}. */
+function basis(n: number, confidence: number): IntervalBasis {
+  const ci = shownInterval(Array.from({ length: n }, (_, i) => i), confidence);
+  return { n, coverage: ci?.coverage ?? null, needed: minRoundsForInterval(confidence) };
+}
+
 function percentileCells(d: ModeData, ps: readonly number[], rules: ValidityRules, confidence: number): PercentileCell[] {
   const h = d.pooled;
   const exported = h ? exportHistogram(h) : undefined;
@@ -195,7 +254,7 @@ function percentileCells(d: ModeData, ps: readonly number[], rules: ValidityRule
     const value = exported ? calcPercentile(exported, p) : undefined;
     const bucketWidth = value !== undefined && h ? bucketWidthAt(value, h.offset, h.divider, h.max) : undefined;
     const perRound = [...d.summaries.values()].map((s) => s.percentiles[i].value).filter((v): v is number => v !== undefined);
-    const ci = medianConfidenceInterval(perRound, confidence);
+    const ci = shownInterval(perRound, confidence);
     const cp = co?.percentiles[i];
     return {
       p,
@@ -214,7 +273,7 @@ function deltaCells(base: ModeData, baseCells: readonly PercentileCell[], d: Mod
     const bc = baseCells[i];
     const perRound = (m: ModeData) => new Map([...m.summaries].map(([round, s]) => [round, s.percentiles[i].value] as const));
     const deltas = pairedDeltas(perRound(base), perRound(d)).map((x) => x.delta);
-    const ci = medianConfidenceInterval(deltas, confidence);
+    const ci = shownInterval(deltas, confidence);
     const widths = [bc.bucketWidth, cell.bucketWidth].filter((w): w is number => w !== null);
     const resolution = widths.length > 0 ? Math.max(...widths) : null;
     const status: PercentileStatus = bc.status !== 'ok' ? bc.status : cell.status;
@@ -249,6 +308,15 @@ function statusFlags(mode: BenchmarkMode, cells: readonly PercentileCell[], d: M
   });
 }
 
+function failuresOf(input: CompareInput): { round: number; mode: BenchmarkMode; reason: string }[] {
+  return (input.metadata?.failures ?? []).filter((f) => input.qps === undefined || f.qps === input.qps);
+}
+
+function plannedRounds(input: CompareInput): number[] {
+  const planned = Math.min(input.metadata?.rounds ?? 0, MAX_PLANNED_ROUNDS);
+  return [...new Set([...input.runs.map((r) => r.round), ...Array.from({ length: planned }, (_, i) => i + 1)])].sort((a, b) => a - b);
+}
+
 function orderModes(input: CompareInput): BenchmarkMode[] {
   const present = new Set(input.runs.map((r) => r.mode));
   const declared = input.metadata?.modes ?? [];
@@ -269,12 +337,17 @@ export function buildComparison(input: CompareInput, options: CompareOptions = {
   const baseline = options.baseline ?? (withRuns.includes(BenchmarkMode.BASELINE) ? BenchmarkMode.BASELINE : withRuns[0] ?? modes[0]);
   const validity = new Map(input.runs.map((r) => [r, assessRun(r, rules)] as const));
   const flags: string[] = [];
-  for (const f of input.metadata?.failures ?? []) flags.push(`round ${f.round} ${f.mode}: run failed (${f.reason})`);
-  const rounds = [...new Set([...input.runs.map((r) => r.round), ...Array.from({ length: input.metadata?.rounds ?? 0 }, (_, i) => i + 1)])].sort((a, b) => a - b);
+  const failures = failuresOf(input);
+  if (input.metadata?.interrupted === true) flags.push(`run interrupted and not resumed to its end: some cells were never attempted (resume with \`mesh-bench run --resume\`)`);
+  if (input.qps !== undefined && (input.metadata?.overCalibrationRates ?? []).includes(input.qps)) {
+    flags.push(`rate ${input.qps} QPS is above the calibrated limit of the load generator (run with --allow-over-calibration): latency may include generator saturation`);
+  }
+  for (const f of failures) flags.push(`round ${f.round} ${f.mode}: run failed (${f.reason})`);
+  const rounds = plannedRounds(input);
   for (const round of rounds) {
     for (const mode of modes) {
       const has = input.runs.some((r) => r.round === round && r.mode === mode);
-      const failed = (input.metadata?.failures ?? []).some((f) => f.round === round && f.mode === mode);
+      const failed = failures.some((f) => f.round === round && f.mode === mode);
       if (!has && !failed) flags.push(`round ${round} ${mode}: result missing`);
     }
   }
@@ -290,14 +363,22 @@ export function buildComparison(input: CompareInput, options: CompareOptions = {
     const d = data.get(mode) as ModeData;
     const mc = cells.get(mode) as PercentileCell[];
     const validRounds = new Set(d.valid.map((r) => r.round));
+    const baseRounds = new Set(baseData.valid.map((r) => r.round));
+    const pairs = [...validRounds].filter((r) => baseRounds.has(r)).length;
+    const idleSamples = (input.idle ?? []).filter((s) => s.mode === mode);
     const requested = [...new Set(d.valid.map((r) => r.result.requestedQps))];
     if (requested.length > 1) flags.push(`${mode}: runs requested different QPS (${requested.join(', ')})`);
     if (d.valid.length === 0) flags.push(`${mode}: no valid run; nothing to report`);
     flags.push(...statusFlags(mode, mc, d, rules));
     return {
       mode,
-      rounds: d.runs.length,
+      rounds: input.metadata !== undefined ? rounds.length : new Set(d.runs.map((r) => r.round)).size,
+      resultRounds: d.runs.length,
       validRounds: d.valid.length,
+      missingRounds: rounds.filter((r) => !validRounds.has(r)),
+      interval: basis(d.valid.length, confidence),
+      deltaInterval: mode === baseline ? null : basis(pairs, confidence),
+      idle: idleSamples.length > 0 ? summarizeResources(idleSamples, mode) : null,
       pooledCount: d.pooled?.count ?? 0,
       requestedQps: requested[0] ?? null,
       actualQps: throughput(d.valid),
@@ -308,12 +389,13 @@ export function buildComparison(input: CompareInput, options: CompareOptions = {
       percentiles: mc,
       deltas: mode === baseline ? [] : deltaCells(baseData, baseCells, d, mc, confidence),
       resources: summarizeResources(input.resources, mode, validRounds),
-      distribution: d.pooled ? spectrum(exportHistogram(d.pooled)) : [],
+      distribution: d.pooled ? spectrum(exportHistogram(d.pooled), validSlip(d) ?? undefined, rules) : [],
     };
   });
 
   return {
     runId: input.metadata?.runId ?? null,
+    qps: input.qps ?? null,
     seed: input.metadata?.seed ?? null,
     istioVersion: input.metadata?.istioVersion ?? null,
     kubernetesVersion: input.metadata?.kubernetesVersion ?? null,
@@ -326,6 +408,7 @@ export function buildComparison(input: CompareInput, options: CompareOptions = {
     notes: [
       'Percentiles come from each mode\'s pooled fortio histogram (bucket counts added across valid rounds), never from averaged percentiles.',
       'Δ is paired per round; CI = order-statistic interval of the median over rounds (exact coverage shown).',
+      `An interval is shown only when its exact coverage is at least the nominal level minus ${pct(COVERAGE_SLACK)} (${minRoundsForInterval(confidence)} rounds at ${pct(confidence)}).`,
       `Runs with schedule slip > ${pct(rules.maxSlip)} are invalid and excluded; errors > ${pct(rules.maxErrorRate)} flag a run.`,
       'A percentile p is shown only if slip < (1−p)/10 and n·(1−p) ≥ 100; CO-corrected values (HdrHistogram) are shown where they differ by more than one bucket.',
     ],

@@ -2,7 +2,8 @@
  * Proxy CPU/memory per mode from the `<mode>.resources.json` samples (contract
  * `ProxyResourceSamples`). Pure.
  */
-import { BenchmarkMode, ProxyResourceSamples } from '../benchmark/contract';
+import { BenchmarkMode } from '../benchmark/contract';
+import { ProxyResourceSamples } from '../wire/results-layout';
 import { median } from './stats';
 
 /** Proxy resource use of one mode, summarized over rounds. */

@@ -11,6 +11,7 @@ import { bool, checkProps, instanceOf, list, num, opt, props as propsSchema, str
 import { terraformSafe } from '../private/terraform-escape';
 import { validateIntRange, validateNamespaceName } from '../private/validate';
 import { BenchmarkCliAccess, BenchmarkCliSubject } from './benchmark-cli-access';
+import { BenchmarkNodeGroup } from './benchmark-node-group';
 import {
   ALL_MODES, BENCH_WAYPOINT_NAME, BenchmarkMode, COMPONENT_LABEL, DEFAULT_MODES, JOB_META_KEY, JOB_TEMPLATE_CONFIGMAP, JOB_TEMPLATE_KEY, JobTemplateMeta, MODE_LABEL,
   NODE_ROLE_LABEL, NODE_TAINT_KEY, PART_OF_LABEL, PART_OF_VALUE,
@@ -64,6 +65,20 @@ export interface BenchmarkHarnessProps {
   readonly zone?: string;
   /** Who may run the CLIs. @default [{ kind: 'Group', name: 'mesh-bench:operators' }] */
   readonly cliSubjects?: BenchmarkCliSubject[];
+  /**
+   * IAM role/user ARNs given an EKS access entry in the mesh's cluster that maps them into the
+   * CLI binding's group, so they can run `mesh-bench` and `mesh-latency` without cluster admin.
+   * @default - none (the deployer, cluster admin through the EksCluster's access entry, can run them)
+   */
+  readonly cliOperatorPrincipalArns?: string[];
+  /** Grant the CLIs `get nodes/proxy` for proxy CPU/memory sampling (a powerful permission; see the README). @default true */
+  readonly kubeletSummaryAccess?: boolean;
+  /**
+   * The benchmark nodes: the servers (and the load Job templates) are created after them, so a
+   * slow node group cannot fail the servers' rollout.
+   * @default - the BenchmarkNodeGroup of this stack, if there is exactly one; none when the nodes exist outside the stack
+   */
+  readonly nodes?: BenchmarkNodeGroup;
   /** @default - the stack's default Kubernetes provider */
   readonly kubernetesProvider?: TerraformProvider;
 }
@@ -93,8 +108,68 @@ const SCHEMA = propsSchema({
   loadNodeSelector: opt(stringMap(32)),
   zone: opt(str(64)),
   cliSubjects: opt(list(CLI_SUBJECT, 100)),
+  cliOperatorPrincipalArns: opt(list(str(2048), 100)),
+  kubeletSummaryAccess: opt(bool),
+  nodes: opt(instanceOf(BenchmarkNodeGroup, 'a BenchmarkNodeGroup')),
   kubernetesProvider: opt(instanceOf(TerraformProvider, 'a Kubernetes provider (TerraformProvider)')),
 });
+
+/** Checks the props (shape, then values) and resolves the defaults; throws before any child exists. */
+function validateHarness(scope: Construct, props: BenchmarkHarnessProps) {
+  checkProps('BenchmarkHarness', SCHEMA, props);
+  const modes = props.modes ?? [...DEFAULT_MODES];
+  if (modes.length === 0) throw invalid('modes', 'must list at least one mode', modes, `modes: ${ALL_MODES.join(', ')}`);
+  for (const m of modes) {
+    if (!ALL_MODES.includes(m)) throw invalid('modes', 'must contain only known modes', m, `modes: ${ALL_MODES.join(', ')}`);
+  }
+  if (new Set(modes).size !== modes.length) throw invalid('modes', 'must not repeat a mode', modes);
+  const replicas = props.serverReplicas ?? 1;
+  const responseSize = props.responseSizeBytes ?? 1024;
+  const requestPayload = props.requestPayloadBytes ?? 0;
+  const qps = props.qps ?? 1000;
+  const connections = props.connections ?? 16;
+  const duration = props.durationSeconds ?? 180;
+  const warmup = props.warmupSeconds ?? 30;
+  const resolution = props.resolutionSeconds ?? 0.00001;
+  const memoryMiB = props.memoryMiB ?? 256;
+  validateIntRange('serverReplicas', replicas, 1, 500);
+  validateIntRange('responseSizeBytes', responseSize, 0, 262144);
+  validateIntRange('requestPayloadBytes', requestPayload, 0, 262144);
+  validateIntRange('qps', qps, 1, 100000);
+  validateIntRange('connections', connections, 1, 1024);
+  validateIntRange('durationSeconds', duration, 10, 3600);
+  validateIntRange('warmupSeconds', warmup, 0, 600);
+  validateIntRange('memoryMiB', memoryMiB, 64, 16384);
+  if (!(resolution >= 1e-7 && resolution <= 1e-3)) throw invalid('resolutionSeconds', 'must be from 1e-7 to 1e-3 seconds', resolution);
+  if (connections > qps) throw invalid('connections', `must not exceed 'qps' (${qps}): each connection needs at least one request per second`, connections);
+  const meshModes = modes.filter((m) => m !== BenchmarkMode.BASELINE);
+  const mesh = props.mesh ?? findMesh(scope);
+  if (meshModes.length > 0 && !mesh && !props.istioInstalledElsewhere) {
+    throw invalid('modes', `include '${meshModes.join("', '")}', which need an Istio control plane: pass 'mesh', add an IstioAmbientCluster to the stack, or set 'istioInstalledElsewhere: true'`, modes);
+  }
+  if (props.sidecarRevision !== undefined) validateNamespaceName('sidecarRevision', props.sidecarRevision);
+  if (modes.includes(BenchmarkMode.AMBIENT_WAYPOINT) && !mesh) {
+    throw invalid('modes', `include '${BenchmarkMode.AMBIENT_WAYPOINT}', whose Waypoint construct needs the mesh: pass 'mesh' or add an IstioAmbientCluster to the stack`, modes);
+  }
+  if ((props.cliOperatorPrincipalArns ?? []).length > 0 && mesh === undefined) {
+    throw invalid('cliOperatorPrincipalArns', "need the mesh's cluster for the access entries: pass 'mesh' or add an IstioAmbientCluster to the stack", props.cliOperatorPrincipalArns);
+  }
+  const nodeGroups = TerraformStack.of(scope).node.findAll().filter((c): c is BenchmarkNodeGroup => c instanceof BenchmarkNodeGroup);
+  if (props.nodes === undefined && nodeGroups.length > 1) {
+    throw invalid('nodes', 'must name the benchmark nodes when the stack has more than one BenchmarkNodeGroup', nodeGroups.map((n) => n.node.path));
+  }
+  const nodes = props.nodes ?? nodeGroups[0];
+  const prefix = props.namespacePrefix ?? 'mesh-bench';
+  const taken = new Set([...RESERVED_NAMESPACES, ...(mesh ? meshNamespaces(mesh) : [])]);
+  for (const m of modes) {
+    const ns = `${prefix}-${m}`;
+    validateNamespaceName('namespacePrefix', ns);
+    if (taken.has(ns) || ns.startsWith('istio-')) {
+      throw invalid('namespacePrefix', 'must not produce a namespace that Istio, Kubernetes or the mesh already uses', ns, `reserved: ${[...taken].join(', ')}, istio-*`);
+    }
+  }
+  return { modes, replicas, responseSize, requestPayload, qps, connections, duration, warmup, resolution, memoryMiB, mesh, nodes, prefix };
+}
 
 /** Namespaces Istio or Kubernetes own, which the harness never uses. */
 const RESERVED_NAMESPACES = ['istio-system', 'kube-system', 'kube-public', 'kube-node-lease', 'default'];
@@ -141,51 +216,10 @@ export class BenchmarkHarness extends Construct {
 
   constructor(scope: Construct, id: string, props: BenchmarkHarnessProps = {}) {
     super(scope, id);
-    // ---- validation
-    validatedAt(this, () => checkProps('BenchmarkHarness', SCHEMA, props));
-    this.modes = props.modes ?? [...DEFAULT_MODES];
-    if (this.modes.length === 0) throw invalid('modes', 'must list at least one mode', this.modes, `modes: ${ALL_MODES.join(', ')}`);
-    for (const m of this.modes) {
-      if (!ALL_MODES.includes(m)) throw invalid('modes', 'must contain only known modes', m, `modes: ${ALL_MODES.join(', ')}`);
-    }
-    if (new Set(this.modes).size !== this.modes.length) throw invalid('modes', 'must not repeat a mode', this.modes);
-    const replicas = props.serverReplicas ?? 1;
-    const responseSize = props.responseSizeBytes ?? 1024;
-    const requestPayload = props.requestPayloadBytes ?? 0;
-    const qps = props.qps ?? 1000;
-    const connections = props.connections ?? 16;
-    const duration = props.durationSeconds ?? 180;
-    const warmup = props.warmupSeconds ?? 30;
-    const resolution = props.resolutionSeconds ?? 0.00001;
-    const memoryMiB = props.memoryMiB ?? 256;
-    validateIntRange('serverReplicas', replicas, 1, 500);
-    validateIntRange('responseSizeBytes', responseSize, 0, 262144);
-    validateIntRange('requestPayloadBytes', requestPayload, 0, 262144);
-    validateIntRange('qps', qps, 1, 100000);
-    validateIntRange('connections', connections, 1, 1024);
-    validateIntRange('durationSeconds', duration, 10, 3600);
-    validateIntRange('warmupSeconds', warmup, 0, 600);
-    validateIntRange('memoryMiB', memoryMiB, 64, 16384);
-    if (!(resolution >= 1e-7 && resolution <= 1e-3)) throw invalid('resolutionSeconds', 'must be from 1e-7 to 1e-3 seconds', resolution);
-    if (connections > qps) throw invalid('connections', `must not exceed 'qps' (${qps}): each connection needs at least one request per second`, connections);
-    const meshModes = this.modes.filter((m) => m !== BenchmarkMode.BASELINE);
-    const mesh = props.mesh ?? findMesh(this);
-    if (meshModes.length > 0 && !mesh && !props.istioInstalledElsewhere) {
-      throw invalid('modes', `include '${meshModes.join("', '")}', which need an Istio control plane: pass 'mesh', add an IstioAmbientCluster to the stack, or set 'istioInstalledElsewhere: true'`, this.modes);
-    }
-    if (this.modes.includes(BenchmarkMode.AMBIENT_WAYPOINT) && !mesh) {
-      throw invalid('modes', `include '${BenchmarkMode.AMBIENT_WAYPOINT}', whose Waypoint construct needs the mesh: pass 'mesh' or add an IstioAmbientCluster to the stack`, this.modes);
-    }
-    if (props.sidecarRevision !== undefined) validateNamespaceName('sidecarRevision', props.sidecarRevision);
-    const prefix = props.namespacePrefix ?? 'mesh-bench';
-    const taken = new Set([...RESERVED_NAMESPACES, ...(mesh ? meshNamespaces(mesh) : [])]);
-    for (const m of this.modes) {
-      const ns = `${prefix}-${m}`;
-      validateNamespaceName('namespacePrefix', ns);
-      if (taken.has(ns) || ns.startsWith('istio-')) {
-        throw invalid('namespacePrefix', 'must not produce a namespace that Istio, Kubernetes or the mesh already uses', ns, `reserved: ${[...taken].join(', ')}, istio-*`);
-      }
-    }
+    // ---- validation, before any child exists
+    const v = validatedAt(this, () => validateHarness(this, props));
+    this.modes = v.modes;
+    const { replicas, responseSize, requestPayload, qps, connections, duration, warmup, resolution, memoryMiB, mesh, nodes, prefix } = v;
 
     // ---- children
     const after: ITerraformDependable[] = mesh ? [mesh.meshConfig.release] : [];
@@ -214,6 +248,7 @@ export class BenchmarkHarness extends Construct {
       const serverLabels = { [PART_OF_LABEL]: PART_OF_VALUE, [MODE_LABEL]: mode, [COMPONENT_LABEL]: 'server', app: 'fortio-server' };
       const server = new DeploymentV1(group, 'Server', terraformSafe({
         provider,
+        dependsOn: nodes ? [nodes.serverNodes] : undefined,
         metadata: { name: 'fortio-server', namespace: namespace.metadata.name, labels: serverLabels },
         spec: {
           replicas: String(replicas),
@@ -255,7 +290,7 @@ export class BenchmarkHarness extends Construct {
       const targetUrl = `http://fortio-server.${nsName}.svc.cluster.local:8080/echo?size=${responseSize}`;
       const meta: JobTemplateMeta = {
         mode, namespace: nsName, targetUrl, qps, connections, durationSeconds: duration, warmupSeconds: warmup,
-        payloadBytes: responseSize, image: fortioImage, serverReplicas: replicas,
+        responseBytes: responseSize, requestPayloadBytes: requestPayload, image: fortioImage, serverReplicas: replicas,
       };
       const job = loadJobTemplate({
         mode, namespace: nsName, targetUrl, qps, connections, durationSeconds: duration, requestPayloadBytes: requestPayload,
@@ -263,13 +298,16 @@ export class BenchmarkHarness extends Construct {
       });
       const jobTemplate = new ConfigMapV1(group, 'JobTemplate', terraformSafe({
         provider,
+        // the template is the CLI's signal that the harness is ready: not before the load nodes exist
+        dependsOn: nodes ? [nodes.clientNodes] : undefined,
         metadata: { name: JOB_TEMPLATE_CONFIGMAP, namespace: namespace.metadata.name, labels: { [PART_OF_LABEL]: PART_OF_VALUE, [MODE_LABEL]: mode } },
         data: { [JOB_TEMPLATE_KEY]: JSON.stringify(job, null, 2), [JOB_META_KEY]: JSON.stringify(meta, null, 2) },
       }));
       this.byMode[mode] = { mode, namespace, server, service, jobTemplate, meta };
     }
     this.cliAccess = new BenchmarkCliAccess(this, 'CliAccess', {
-      subjects: props.cliSubjects ?? [{ kind: 'Group', name: 'mesh-bench:operators' }], kubernetesProvider: provider,
+      subjects: props.cliSubjects, kubernetesProvider: provider, operatorPrincipalArns: props.cliOperatorPrincipalArns,
+      cluster: mesh?.cluster, kubeletSummaryAccess: props.kubeletSummaryAccess,
     });
   }
 }

@@ -52,7 +52,8 @@ export const JOB_META_KEY = 'meta.json';
 
 /**
  * Placeholders the CLI substitutes in the Job template (string replace on the JSON text).
- * `${DURATION}` is a fortio duration such as `60s`; `${PHASE}` is `warmup` or `measure`.
+ * `${DURATION}` is a fortio duration such as `60s`; `${PHASE}` is `warmup` or `measure`;
+ * `${QPS}` is the requested rate of this Job (the meta's `qps` unless `run --qps` sweeps rates).
  */
 export const PLACEHOLDERS = {
   jobName: '${JOB_NAME}',
@@ -60,6 +61,7 @@ export const PLACEHOLDERS = {
   round: '${ROUND}',
   phase: '${PHASE}',
   duration: '${DURATION}',
+  qps: '${QPS}',
 } as const;
 
 /** Name of the load container (fortio load) and of the companion that prints the result. */
@@ -76,7 +78,7 @@ export interface JobTemplateMeta {
   readonly namespace: string;
   /** URL the load generator targets, e.g. `http://echo.mesh-bench-ambient.svc.cluster.local:8080/echo?size=1024`. */
   readonly targetUrl: string;
-  /** Requested total queries per second (fortio `-qps`). */
+  /** Default requested total queries per second (fortio `-qps`); `run --qps` substitutes others via `${QPS}`. */
   readonly qps: number;
   /** Concurrent connections (fortio `-c`). */
   readonly connections: number;
@@ -84,8 +86,10 @@ export interface JobTemplateMeta {
   readonly durationSeconds: number;
   /** Warm-up phase duration, seconds. */
   readonly warmupSeconds: number;
-  /** Response payload size, bytes. */
-  readonly payloadBytes: number;
+  /** Size of the echo server's response body, bytes (the target URL's `?size=`). */
+  readonly responseBytes: number;
+  /** Size of the request body fortio sends, bytes (`-payload-size`; 0 = GET without a body). */
+  readonly requestPayloadBytes: number;
   /** Pinned fortio image. */
   readonly image: string;
   /** Server replicas behind the Service. */
@@ -93,47 +97,6 @@ export interface JobTemplateMeta {
 }
 
 /**
- * Results directory layout written by `mesh-bench run` and read by `mesh-bench compare`:
- *
- * ```
- * <dir>/metadata.json                       RunMetadata
- * <dir>/rounds/<round>/<mode>.json          raw fortio JSON result of the measured phase
- * <dir>/rounds/<round>/<mode>.resources.json ProxyResourceSamples
- * ```
- * Rounds are numbered from 1.
+ * The results directory (`mesh-bench run` → `mesh-bench compare`) is specified in
+ * `lib/wire/results-layout.ts`.
  */
-export const RESULTS_METADATA_FILE = 'metadata.json';
-export const RESULTS_ROUNDS_DIR = 'rounds';
-
-export interface RunMetadata {
-  readonly runId: string;
-  readonly startedAt: string;
-  readonly finishedAt?: string;
-  readonly seed: number;
-  readonly rounds: number;
-  readonly modes: readonly BenchmarkMode[];
-  /** Mode order actually used per round (seeded shuffle), index 0 = round 1. */
-  readonly order: readonly (readonly BenchmarkMode[])[];
-  readonly kubernetesVersion?: string;
-  readonly istioVersion?: string;
-  readonly templates: Readonly<Record<string, JobTemplateMeta>>;
-  /** Rounds/modes that failed, with the reason; compare reports them. */
-  readonly failures: readonly { round: number; mode: BenchmarkMode; reason: string }[];
-}
-
-/** Proxy CPU/memory samples for one mode in one round, from the kubelet summary API. */
-export interface ProxyResourceSamples {
-  readonly mode: BenchmarkMode;
-  readonly round: number;
-  /** One entry per sample per proxy container (sidecar `istio-proxy`, or `ztunnel` pods on involved nodes). */
-  readonly samples: readonly {
-    readonly time: string;
-    readonly pod: string;
-    readonly container: string;
-    readonly node: string;
-    /** CPU in millicores (from usageNanoCores). */
-    readonly cpuMillicores: number;
-    /** Working set memory in MiB. */
-    readonly memoryMiB: number;
-  }[];
-}

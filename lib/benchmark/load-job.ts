@@ -27,11 +27,15 @@ export interface LoadJobSpec extends Pick<JobTemplateMeta, 'mode' | 'namespace' 
 /** Percentiles fortio computes itself (the CLI recomputes any percentile from the histogram). */
 export const FORTIO_PERCENTILES = '50,75,90,99,99.9';
 
-/** The fortio `load` arguments: open loop (`-uniform -nocatchup`), fine resolution, JSON to the shared volume. */
+/**
+ * The fortio `load` arguments: open loop (`-uniform -nocatchup`), fine resolution, JSON to the
+ * shared volume. The rate is the `${QPS}` placeholder (the CLI substitutes the meta's `qps`, or
+ * each rate of `run --qps`).
+ */
 export function fortioLoadArgs(s: LoadJobSpec): string[] {
   return [
     'load',
-    `-qps=${s.qps}`,
+    `-qps=${PLACEHOLDERS.qps}`,
     `-c=${s.connections}`,
     `-t=${PLACEHOLDERS.duration}`,
     '-uniform',

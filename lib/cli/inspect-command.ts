@@ -4,10 +4,10 @@
 import { Command } from 'commander';
 import { parseFortioResult } from '../analysis/fortio';
 import { INSPECT_PERCENTILES, RunSummary, summarizeRun } from '../analysis/run-summary';
-import { CliIo, processIo, readJsonFile } from './io';
-
-/** What an inspected fortio file must be, for error messages. */
-export const FORTIO_FILE_EXPECTED = 'a fortio JSON result (`fortio load -json <file>`)';
+import { stripControl } from '../analysis/text-safety';
+import { RESULTS_LIMITS } from '../wire/results-layout';
+import { CliIo, processIo } from './io';
+import { FORTIO_FILE_EXPECTED, readBoundedJson } from './results-dir';
 
 /** The `--json` object: exactly these keys; latencies in seconds; null where unknown. */
 export interface InspectJson {
@@ -49,7 +49,7 @@ function pct(x: number | undefined, digits: number): string {
 /** Human-readable report of one run. */
 export function inspectText(file: string, version: string | undefined, s: RunSummary): string {
   const lines = [
-    `${file}${version ? ` (fortio ${version})` : ''}`,
+    stripControl(`${file}${version ? ` (fortio ${version})` : ''}`),
     `count           ${s.count}`,
     `requested QPS   ${s.requestedQps}`,
     `actual QPS      ${s.actualQps.toFixed(2)}`,
@@ -78,7 +78,7 @@ export function registerInspectCommand(program: Command, io: CliIo = processIo()
     .argument('<fortio-result.json>', 'a fortio `load -json` result file')
     .option('--json', 'print exactly one JSON object (seconds)')
     .action((file: string, opts: { json?: boolean }) => {
-      const result = parseFortioResult(readJsonFile(file, FORTIO_FILE_EXPECTED), file);
+      const result = parseFortioResult(readBoundedJson(file, RESULTS_LIMITS.maxResultBytes, FORTIO_FILE_EXPECTED), file);
       const summary = summarizeRun(result, INSPECT_PERCENTILES);
       io.stdout(opts.json ? JSON.stringify(inspectJson(summary)) + '\n' : inspectText(file, result.version, summary));
     });

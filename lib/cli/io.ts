@@ -1,6 +1,4 @@
-/** Output sinks and file reading shared by the CLIs (thin: no analysis, no Kubernetes). */
-import * as fs from 'fs';
-import { IstioMeshValidationError } from '../private/errors';
+/** Output sinks shared by the CLIs (thin: no analysis, no Kubernetes). Files: `results-dir.ts`. */
 
 /** Where a command writes (text as written, newlines included); tests pass collecting functions. */
 export interface CliIo {
@@ -8,34 +6,29 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
 }
 
-/** The process's real stdout/stderr. */
+/**
+ * A write error on the process's own stdout/stderr must not become an unhandled 'error' event
+ * (a stack trace): a reader that went away (`mesh-bench compare … | head`, EPIPE) ends the
+ * process quietly with the exit code so far; any other write error is one line and exit 1.
+ */
+function guard(stream: NodeJS.WriteStream, name: string): void {
+  if (stream.listenerCount('error') > 0) return;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit();
+    try {
+      if (stream !== process.stderr) process.stderr.write(`cannot write to ${name}: ${e.code ?? e.message}\n`);
+    } finally {
+      process.exit(1);
+    }
+  });
+}
+
+/** The process's real stdout/stderr, with write errors handled (see {@link guard}). */
 export function processIo(): CliIo {
+  guard(process.stdout, 'stdout');
+  guard(process.stderr, 'stderr');
   return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
   };
-}
-
-/**
- * Reads and decodes a JSON file. Errors name the file and what it should have been:
- * missing file, a directory, unreadable, or malformed JSON.
- */
-export function readJsonFile(path: string, expected: string): unknown {
-  let text: string;
-  try {
-    if (fs.statSync(path).isDirectory()) {
-      throw new IstioMeshValidationError(path, `'${path}' is a directory; expected ${expected}`);
-    }
-    text = fs.readFileSync(path, 'utf8');
-  } catch (e) {
-    if (e instanceof IstioMeshValidationError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : (e as Error).message;
-    throw new IstioMeshValidationError(path, `cannot read '${path}': ${why}; expected ${expected}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new IstioMeshValidationError(path, `'${path}' is not valid JSON (${(e as Error).message}); expected ${expected}`);
-  }
 }

@@ -168,7 +168,7 @@ class GivenCluster extends MeshCluster {
       region: c.region,
       kubernetesVersion: isConcrete(c.kubernetesVersion) ? c.kubernetesVersion : undefined,
       kubernetesVersionDefaulted: false,
-      kubernetesVersionProp: `${prop} (its kubernetesVersion)`,
+      kubernetesVersionProp: `${prop}.kubernetesVersion`,
       create: () => c,
     };
   }

@@ -3,7 +3,11 @@
  * Every call has a timeout (an AbortSignal on the request) and fails with a
  * {@link KubeRequestError} that says what was asked and why it failed.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type * as K from '@kubernetes/client-node';
+import { ClusterAccessError } from '../private/cli-errors';
 import { ClientNodeModule, loadClientNode } from './client-node';
 import { ConfigMapView, JobStatusView, NamespaceView, NodeView, PodView, ServerVersion } from './types';
 
@@ -26,8 +30,12 @@ export interface CallOptions {
 /** Default request timeout, milliseconds. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
-/** A failed API request: what was asked, the HTTP status if any, and whether it timed out. */
-export class KubeRequestError extends Error {
+/**
+ * A failed API request, or a cluster that cannot be reached at all: what was tried, the HTTP
+ * status if any, whether it timed out, and (in the message) what to fix. Part of the CLIs' error
+ * family ({@link ClusterAccessError}, exit 1).
+ */
+export class KubeRequestError extends ClusterAccessError {
   /** HTTP status code, when the server answered. */
   public readonly status?: number;
   /** True when the request was aborted by its timeout. */
@@ -38,7 +46,6 @@ export class KubeRequestError extends Error {
     this.name = 'KubeRequestError';
     this.status = status;
     this.timedOut = timedOut;
-    Object.setPrototypeOf(this, KubeRequestError.prototype);
   }
 }
 
@@ -69,6 +76,57 @@ function describeBody(body: unknown): string {
   return typeof body === 'string' ? body.trim().slice(0, 200) : '';
 }
 
+/**
+ * Where the default kubeconfig would come from, or why there is none (client-node would silently
+ * fall back to `http://localhost:8080` and later fail with a misleading TLS message).
+ */
+export function findDefaultKubeconfig(env: NodeJS.ProcessEnv = process.env, home: string = env.HOME !== undefined && env.HOME !== '' ? env.HOME : os.homedir()): { source: string } | { problem: string } {
+  if (env.KUBECONFIG !== undefined && env.KUBECONFIG !== '') {
+    const files = env.KUBECONFIG.split(path.delimiter).filter((f) => f !== '');
+    const present = files.filter((f) => fs.existsSync(f));
+    if (present.length === 0) return { problem: `KUBECONFIG names ${files.join(path.delimiter)}, which does not exist; fix KUBECONFIG or pass --kubeconfig <file> (for EKS: aws eks update-kubeconfig --name <cluster> --region <region>)` };
+    return { source: `KUBECONFIG (${present.join(path.delimiter)})` };
+  }
+  const file = path.join(home, '.kube', 'config');
+  if (fs.existsSync(file)) return { source: file };
+  if (env.KUBERNETES_SERVICE_HOST !== undefined && env.KUBERNETES_SERVICE_PORT !== undefined) return { source: 'in-cluster service account' };
+  return { problem: `no kubeconfig: KUBECONFIG is not set, ${file} does not exist and this is not running in a pod; pass --kubeconfig <file> or create one (for EKS: aws eks update-kubeconfig --name <cluster> --region <region>)` };
+}
+
+/** One line for a transport-level failure: what was tried against which server, and what to fix. */
+export function describeTransportError(what: string, server: string, context: string, err: unknown): string {
+  const e = err as { code?: string; message?: string; name?: string };
+  const msg = (e?.message ?? String(err)).replace(/\s+/g, ' ');
+  const where = `the API server ${server} (context ${context})`;
+  switch (e?.code) {
+    case 'ECONNREFUSED':
+      return `${what}: cannot reach ${where}: connection refused; check that the cluster is running and the server address in your kubeconfig, or pick another --context`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `${what}: cannot resolve the host of ${where}; check the server address in your kubeconfig, DNS and VPN`;
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'ECONNRESET':
+      return `${what}: cannot reach ${where} (${e.code}); check network access to the cluster endpoint (VPN, security groups, private endpoint)`;
+    default:
+      break;
+  }
+  if (/HTTP protocol is not allowed/.test(msg)) return `${what}: ${where} is plain http://, which is refused without TLS; use the https:// endpoint of the cluster (or set insecure-skip-tls-verify for a local test cluster)`;
+  if (e?.name === 'SyntaxError' || /JSON/.test(msg)) return `${what}: ${where} answered with something that is not Kubernetes JSON (${msg.slice(0, 80)}); is the server address a Kubernetes API server and not a proxy or login page?`;
+  if (/certificate|self.signed|CERT_|UNABLE_TO_VERIFY/i.test(msg) || (e?.code ?? '').startsWith('CERT_') || (e?.code ?? '').includes('SELF_SIGNED')) {
+    return `${what}: TLS verification of ${where} failed (${msg.slice(0, 80)}); check certificate-authority-data in your kubeconfig`;
+  }
+  return `${what}: ${where}: ${msg.slice(0, 200)}`;
+}
+
+function itemsOf<T>(list: { items?: T[] } | undefined, what: string, server: string): T[] {
+  if (list === undefined || list === null || !Array.isArray(list.items)) {
+    throw new KubeRequestError(`${what}: the API server ${server} answered with something that is not a Kubernetes list (no 'items'); is the server address a Kubernetes API server and not a proxy or login page?`, undefined, false);
+  }
+  return list.items;
+}
+
 /** The Kubernetes API, narrowed to what `mesh-bench` and `mesh-latency` use. */
 export class KubeClient {
   /** The kubeconfig context in use. */
@@ -85,11 +143,19 @@ export class KubeClient {
   constructor(options: KubeClientOptions = {}) {
     this.k8s = loadClientNode();
     const kc = new this.k8s.KubeConfig();
+    let source = options.kubeconfigPath;
+    if (source === undefined) {
+      const found = findDefaultKubeconfig();
+      if ('problem' in found) throw new KubeRequestError(found.problem, undefined, false);
+      source = found.source;
+    } else if (!fs.existsSync(source)) {
+      throw new KubeRequestError(`kubeconfig '${source}' does not exist; pass an existing file to --kubeconfig`, undefined, false);
+    }
     try {
       if (options.kubeconfigPath !== undefined) kc.loadFromFile(options.kubeconfigPath);
       else kc.loadFromDefault();
     } catch (e: unknown) {
-      throw new KubeRequestError(`cannot load kubeconfig ${options.kubeconfigPath ?? '(default)'}: ${e instanceof Error ? e.message : String(e)}`, undefined, false);
+      throw new KubeRequestError(`cannot load kubeconfig ${source}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, undefined, false);
     }
     if (options.context !== undefined) {
       if (kc.getContextObject(options.context) === null) {
@@ -99,7 +165,7 @@ export class KubeClient {
       kc.setCurrentContext(options.context);
     }
     const cluster = kc.getCurrentCluster();
-    if (cluster === null) throw new KubeRequestError('kubeconfig has no current cluster', undefined, false);
+    if (cluster === null) throw new KubeRequestError(`kubeconfig ${source} has no current context with a cluster; pass --context <name> or set current-context`, undefined, false);
     this.contextName = kc.getCurrentContext();
     this.server = cluster.server;
     this.core = kc.makeApiClient(this.k8s.CoreV1Api);
@@ -119,7 +185,7 @@ export class KubeClient {
     const list = await this.call(`list ConfigMaps in ${namespace ?? 'all namespaces'}`, opts, (o) =>
       namespace === undefined ? this.core.listConfigMapForAllNamespaces({ ...selectors }, o) : this.core.listNamespacedConfigMap({ namespace, ...selectors }, o),
     );
-    return list.items.map((cm) => ({
+    return itemsOf(list, `list ConfigMaps in ${namespace ?? 'all namespaces'}`, this.server).map((cm) => ({
       name: cm.metadata?.name ?? '',
       namespace: cm.metadata?.namespace ?? namespace ?? '',
       labels: stringRecord(cm.metadata?.labels),
@@ -136,7 +202,7 @@ export class KubeClient {
   /** Pods in a namespace, optionally filtered by a label selector. */
   async listPods(namespace: string, labelSelector?: string, opts: CallOptions = {}): Promise<PodView[]> {
     const list = await this.call(`list pods in ${namespace}`, opts, (o) => this.core.listNamespacedPod({ namespace, labelSelector }, o));
-    return list.items.map((p) => ({
+    return itemsOf(list, `list pods in ${namespace}`, this.server).map((p) => ({
       name: p.metadata?.name ?? '',
       namespace: p.metadata?.namespace ?? namespace,
       labels: stringRecord(p.metadata?.labels),
@@ -153,7 +219,7 @@ export class KubeClient {
   /** Nodes, optionally filtered by a label selector. */
   async listNodes(labelSelector?: string, opts: CallOptions = {}): Promise<NodeView[]> {
     const list = await this.call('list nodes', opts, (o) => this.core.listNode({ labelSelector }, o));
-    return list.items.map((n) => ({ name: n.metadata?.name ?? '', labels: stringRecord(n.metadata?.labels) }));
+    return itemsOf(list, 'list nodes', this.server).map((n) => ({ name: n.metadata?.name ?? '', labels: stringRecord(n.metadata?.labels) }));
   }
 
   /** Creates a Job from a manifest (already validated as an object); returns its name. */
@@ -244,12 +310,14 @@ export class KubeClient {
     try {
       return await fn({ middleware: [middleware], middlewareMergeStrategy: 'append' });
     } catch (err: unknown) {
-      if (controller.signal.aborted) throw new KubeRequestError(`${what}: timed out after ${timeoutMs} ms`, undefined, true);
+      if (controller.signal.aborted) {
+        throw new KubeRequestError(`${what}: timed out after ${timeoutMs} ms waiting for the API server ${this.server}; check network access to the cluster, or allow more time (--request-timeout / --timeout-ms)`, undefined, true);
+      }
       if (err instanceof this.k8s.ApiException) {
         const detail = describeBody(err.body);
         throw new KubeRequestError(`${what}: HTTP ${err.code}${detail ? `: ${detail}` : ''}`, err.code, false);
       }
-      throw new KubeRequestError(`${what}: ${err instanceof Error ? err.message : String(err)}`, undefined, false);
+      throw new KubeRequestError(describeTransportError(what, this.server, this.contextName, err), undefined, false);
     } finally {
       clearTimeout(timer);
     }

@@ -21,8 +21,11 @@ import {
 } from '../benchmark/contract';
 import { KubeClient } from './client';
 
-/** Phases of one (round, mode): a warm-up Job whose result is discarded, then the measured Job. */
-export type BenchPhase = 'warmup' | 'measure';
+/**
+ * Phases of one (round, mode): a warm-up Job whose result is discarded, then the measured Job;
+ * `calibrate` Jobs run before the rounds to measure the rate the load generator sustains.
+ */
+export type BenchPhase = 'warmup' | 'measure' | 'calibrate';
 
 /** One mode's harness, as found in the cluster. */
 export interface ModeHarness {
@@ -49,6 +52,8 @@ export interface JobValues {
   readonly phase: BenchPhase;
   /** fortio duration, e.g. `60s`. */
   readonly duration: string;
+  /** Requested rate (`${QPS}`). */
+  readonly qps: number;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -67,7 +72,7 @@ export function validateTemplateMeta(meta: unknown): string[] {
   for (const key of ['namespace', 'targetUrl', 'image'] as const) {
     if (typeof meta[key] !== 'string' || meta[key] === '') problems.push(`meta.json '${key}' must be a non-empty string`);
   }
-  for (const key of ['qps', 'connections', 'durationSeconds', 'warmupSeconds', 'payloadBytes', 'serverReplicas'] as const) {
+  for (const key of ['qps', 'connections', 'durationSeconds', 'warmupSeconds', 'responseBytes', 'requestPayloadBytes', 'serverReplicas'] as const) {
     const v = meta[key];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) problems.push(`meta.json '${key}' must be a non-negative number, got ${JSON.stringify(v)}`);
   }
@@ -82,7 +87,13 @@ export function substitutePlaceholders(template: string, values: JobValues): str
     .split(PLACEHOLDERS.runId).join(esc(values.runId))
     .split(PLACEHOLDERS.round).join(esc(String(values.round)))
     .split(PLACEHOLDERS.phase).join(esc(values.phase))
-    .split(PLACEHOLDERS.duration).join(esc(values.duration));
+    .split(PLACEHOLDERS.duration).join(esc(values.duration))
+    .split(PLACEHOLDERS.qps).join(esc(String(values.qps)));
+}
+
+/** Does the template take its rate from `${QPS}` (harnesses that predate rate sweeps bake it in)? */
+export function templateTakesRate(template: string): boolean {
+  return template.includes(PLACEHOLDERS.qps);
 }
 
 /**
@@ -161,7 +172,7 @@ export async function discoverHarness(client: KubeClient, namespaces?: readonly 
     }
     let job: Record<string, unknown>;
     try {
-      job = instantiateJob({ mode: valid.mode, template }, { jobName: 'preflight', runId: 'preflight', round: 1, phase: 'measure', duration: '1s' });
+      job = instantiateJob({ mode: valid.mode, template }, { jobName: 'preflight', runId: 'preflight', round: 1, phase: 'measure', duration: '1s', qps: valid.qps });
     } catch (e: unknown) {
       problems.push(`${where} '${JOB_TEMPLATE_KEY}' is unusable: ${e instanceof Error ? e.message : String(e)}`);
       continue;
@@ -199,24 +210,4 @@ export function extractMarkedResult(log: string): string | undefined {
     i = end;
   }
   return result;
-}
-
-/**
- * Parses a fortio JSON result and checks it is usable; returns the problem, or undefined when it
- * has a `DurationHistogram` with a numeric `Count` and a `Data` array (or null).
- */
-export function checkFortioResult(text: string): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e: unknown) {
-    return `malformed JSON result: ${e instanceof Error ? e.message : String(e)}`;
-  }
-  if (!isRecord(parsed)) return 'the result is not a JSON object';
-  const h = parsed.DurationHistogram;
-  if (!isRecord(h)) return 'the result has no DurationHistogram';
-  const count = typeof h.Count === 'string' ? Number(h.Count) : h.Count;
-  if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) return `DurationHistogram.Count is not a count: ${JSON.stringify(h.Count)}`;
-  if (h.Data !== null && h.Data !== undefined && !Array.isArray(h.Data)) return 'DurationHistogram.Data is not an array';
-  return undefined;
 }

@@ -10,7 +10,8 @@ import { JobStatusView, PodView } from './types';
 export type JobOutcome =
   | { readonly kind: 'succeeded'; readonly pod: PodView; readonly log: string }
   | { readonly kind: 'failed'; readonly reason: string }
-  | { readonly kind: 'timeout'; readonly reason: string };
+  | { readonly kind: 'timeout'; readonly reason: string }
+  | { readonly kind: 'interrupted'; readonly reason: string };
 
 /** Inputs of {@link runJobToEnd}. */
 export interface RunJobOptions {
@@ -24,14 +25,30 @@ export interface RunJobOptions {
   readonly onCreated?: (jobName: string) => void;
   /** Clock, milliseconds; injectable for tests. @default Date.now */
   readonly now?: () => number;
+  /** Stops waiting (outcome `interrupted`) when aborted, e.g. on Ctrl-C. */
+  readonly signal?: AbortSignal;
 }
 
 /** Label the Job controller puts on a Job's pods. */
 export const JOB_NAME_LABEL = 'job-name';
 
-/** A promise resolved after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** A promise resolved after `ms` milliseconds, or as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function condition(status: JobStatusView, type: string): JobStatusView['conditions'][number] | undefined {
@@ -61,7 +78,9 @@ export async function runJobToEnd(client: KubeClient, options: RunJobOptions): P
   options.onCreated?.(jobName);
   const start = now();
   let lastError: string | undefined;
+  const interrupted = (): { jobName: string; kind: 'interrupted'; reason: string } => ({ jobName, kind: 'interrupted', reason: `interrupted while Job ${options.namespace}/${jobName} was running` });
   for (;;) {
+    if (options.signal?.aborted) return interrupted();
     let state: 'succeeded' | 'failed' | 'running' = 'running';
     try {
       const remainingMs = Math.max(1, options.timeoutMs - (now() - start));
@@ -77,7 +96,7 @@ export async function runJobToEnd(client: KubeClient, options: RunJobOptions): P
       const seconds = (options.timeoutMs / 1000).toFixed(options.timeoutMs < 10_000 ? 2 : 0);
       return { jobName, kind: 'timeout', reason: `Job ${options.namespace}/${jobName} did not finish within ${seconds} s${lastError ? ` (last status error: ${lastError})` : ''}` };
     }
-    await sleep(Math.min(options.pollIntervalMs, Math.max(0, options.timeoutMs - (now() - start))));
+    await sleep(Math.min(options.pollIntervalMs, Math.max(0, options.timeoutMs - (now() - start))), options.signal);
   }
 }
 

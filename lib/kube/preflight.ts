@@ -1,193 +1,68 @@
 /**
- * Checks that the cluster is in the state a benchmark run assumes: the API answers, server pods
- * and load nodes exist, and each mode's namespace is meshed the way the mode says.
+ * Preflight, the gathering half: reads what a benchmark run assumes about the cluster (server
+ * version, istiod image, nodes, each mode's namespace labels and pods, the nodes its load Job's
+ * nodeSelector resolves to) and hands the facts to `analysis/preflight-checks.ts`, which judges.
  */
-import { BENCH_WAYPOINT_NAME, BenchmarkMode, COMPONENT_LABEL, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE, RUN_LABEL, USE_WAYPOINT_LABEL } from '../benchmark/contract';
+import { MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE } from '../benchmark/contract';
+import { ISTIO_SYSTEM_NAMESPACE, ISTIOD_SELECTOR, judgePreflight, ModeFacts, PreflightFacts, PreflightReport } from '../analysis/preflight-checks';
 import { KubeClient } from './client';
 import { ModeHarness } from './harness';
-import { PodView } from './types';
 
-/** Namespace label enabling sidecar injection (default revision). */
-export const INJECTION_LABEL = 'istio-injection';
-/** Namespace label enabling sidecar injection for a revision. */
-export const REVISION_LABEL = 'istio.io/rev';
-/** Namespace label enrolling workloads in ambient mode. */
-export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
-/** Name of the sidecar container Istio injects (also the ztunnel container name). */
-export const ISTIO_PROXY_CONTAINER = 'istio-proxy';
-/** Namespace and label of the Istio control plane and ztunnel pods. */
-export const ISTIO_SYSTEM_NAMESPACE = 'istio-system';
-export const ISTIOD_SELECTOR = 'app=istiod';
-export const ZTUNNEL_SELECTOR = 'app=ztunnel';
-/** Annotation the istio-cni node agent sets on pods whose traffic ztunnel captures. */
-export const AMBIENT_REDIRECTION_ANNOTATION = 'ambient.istio.io/redirection';
-
-/** What preflight learned about the cluster, and every problem that prevents a run. */
-export interface PreflightReport {
-  readonly kubernetesVersion?: string;
-  readonly istioVersion?: string;
-  /** Running server pods per mode. */
-  readonly serverPods: ReadonlyMap<BenchmarkMode, readonly PodView[]>;
-  /** Nodes the load Job's nodeSelector resolves to, per mode. */
-  readonly loadNodes: ReadonlyMap<BenchmarkMode, readonly string[]>;
-  readonly warnings: readonly string[];
-  readonly problems: readonly string[];
-}
-
-/** True when the pod runs an `istio-proxy` container (classic or native sidecar). */
-export function hasIstioProxy(pod: PodView): boolean {
-  return pod.containers.includes(ISTIO_PROXY_CONTAINER) || pod.initContainers.includes(ISTIO_PROXY_CONTAINER);
-}
-
-/**
- * Checks a mode's namespace labels and server pods against the mode (pure).
- * baseline: no injection (`istio-injection=enabled` or `istio.io/rev`) and not ambient;
- * sidecar: injection, not ambient, every server pod has `istio-proxy`;
- * ambient: `istio.io/dataplane-mode=ambient`, no injection, no server pod has `istio-proxy`;
- * ambient-waypoint: as ambient, plus `istio.io/use-waypoint` on the namespace.
- * `istio-injection=disabled` counts as no injection.
- */
-export function checkMeshState(mode: BenchmarkMode, namespace: string, nsLabels: Readonly<Record<string, string>>, serverPods: readonly PodView[]): string[] {
-  const injection = nsLabels[INJECTION_LABEL] === 'enabled';
-  const revision = nsLabels[REVISION_LABEL] !== undefined && nsLabels[REVISION_LABEL] !== '';
-  const ambient = nsLabels[DATAPLANE_MODE_LABEL] === 'ambient';
-  const labelText = Object.entries(nsLabels).filter(([k]) => [INJECTION_LABEL, REVISION_LABEL, DATAPLANE_MODE_LABEL].includes(k)).map(([k, v]) => `${k}=${v}`).join(', ') || 'no mesh labels';
-  const problems: string[] = [];
-  const where = `mode ${mode}: namespace ${namespace} (${labelText})`;
-  const proxied = serverPods.filter(hasIstioProxy).map((p) => p.name);
-  const unproxied = serverPods.filter((p) => !hasIstioProxy(p)).map((p) => p.name);
-  switch (mode) {
-    case BenchmarkMode.BASELINE:
-      if (injection || revision) problems.push(`${where} enables sidecar injection; baseline must have neither ${INJECTION_LABEL}=enabled nor ${REVISION_LABEL}`);
-      if (ambient) problems.push(`${where} is enrolled in ambient mode; baseline must not carry ${DATAPLANE_MODE_LABEL}=ambient`);
-      if (proxied.length > 0) problems.push(`${where}: server pods ${proxied.join(', ')} have an ${ISTIO_PROXY_CONTAINER} container; baseline pods must not`);
-      break;
-    case BenchmarkMode.SIDECAR:
-      if (!injection && !revision) problems.push(`${where} does not enable sidecar injection; label it ${INJECTION_LABEL}=enabled or ${REVISION_LABEL}=<revision>`);
-      if (injection && revision) problems.push(`${where} carries both ${INJECTION_LABEL} and ${REVISION_LABEL}; Istio requires exactly one`);
-      if (ambient) problems.push(`${where} is also enrolled in ambient mode; remove ${DATAPLANE_MODE_LABEL}=ambient`);
-      if (unproxied.length > 0) problems.push(`${where}: server pods ${unproxied.join(', ')} have no ${ISTIO_PROXY_CONTAINER} container; restart them after labelling the namespace`);
-      break;
-    case BenchmarkMode.AMBIENT:
-    case BenchmarkMode.AMBIENT_WAYPOINT:
-      if (!ambient) problems.push(`${where} is not enrolled in ambient mode; label it ${DATAPLANE_MODE_LABEL}=ambient`);
-      if (injection || revision) problems.push(`${where} also enables sidecar injection; ambient must have no ${INJECTION_LABEL}=enabled or ${REVISION_LABEL}`);
-      if (proxied.length > 0) problems.push(`${where}: server pods ${proxied.join(', ')} have an ${ISTIO_PROXY_CONTAINER} container; ambient pods must not`);
-      break;
-  }
-  if (mode === BenchmarkMode.AMBIENT_WAYPOINT && !nsLabels[USE_WAYPOINT_LABEL]) {
-    problems.push(`${where} has no ${USE_WAYPOINT_LABEL} label; its traffic would skip the waypoint (label it ${USE_WAYPOINT_LABEL}=${BENCH_WAYPOINT_NAME})`);
-  }
-  return problems;
-}
-
-/**
- * Server pods of a mode: running harness pods labelled `mesh-bench/component=server` (what the
- * construct deploys); pods without the component label count when they are not load-Job pods.
- */
-export function selectServerPods(pods: readonly PodView[]): PodView[] {
-  return pods.filter((p) => {
-    if (p.phase !== 'Running') return false;
-    const component = p.labels[COMPONENT_LABEL];
-    if (component !== undefined) return component === 'server';
-    return !p.ownerKinds.includes('Job') && p.labels[RUN_LABEL] === undefined && p.labels['job-name'] === undefined;
-  });
-}
-
-/** The tag of an image reference (`registry:5000/istio/pilot:1.22.8@sha256:…` → `1.22.8`), if any. */
-export function imageTag(image: string): string | undefined {
-  const ref = image.split('@')[0];
-  const colon = ref.lastIndexOf(':');
-  return colon > ref.lastIndexOf('/') ? ref.slice(colon + 1) : undefined;
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x) => b.includes(x));
-}
+export {
+  AMBIENT_REDIRECTION_ANNOTATION, checkMeshState, DATAPLANE_MODE_LABEL, hasIstioProxy, imageTag, INJECTION_LABEL, ISTIO_PROXY_CONTAINER,
+  ISTIO_SYSTEM_NAMESPACE, ISTIOD_SELECTOR, REVISION_LABEL, selectServerPods, ZTUNNEL_SELECTOR,
+} from '../analysis/preflight-checks';
+export type { PreflightReport } from '../analysis/preflight-checks';
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Runs every preflight check; problems are collected, not thrown. */
-export async function preflight(client: KubeClient, harnesses: readonly ModeHarness[]): Promise<PreflightReport> {
-  const problems: string[] = [];
-  const warnings: string[] = [];
-  let kubernetesVersion: string | undefined;
+async function attempt<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: string }> {
   try {
-    kubernetesVersion = (await client.serverVersion()).gitVersion;
+    return { value: await fn() };
   } catch (e: unknown) {
-    problems.push(`cannot read the Kubernetes server version: ${message(e)}`);
+    return { error: message(e) };
   }
-  let istioVersion: string | undefined;
-  try {
-    const istiod = await client.listPods(ISTIO_SYSTEM_NAMESPACE, ISTIOD_SELECTOR);
-    const image = istiod.map((p) => p.images.discovery).find((i) => i !== undefined && i !== '');
-    istioVersion = image === undefined ? undefined : imageTag(image);
-    if (istioVersion === undefined) warnings.push(`no tagged istiod image found in ${ISTIO_SYSTEM_NAMESPACE} (${ISTIOD_SELECTOR}); the Istio version is not recorded`);
-  } catch (e: unknown) {
-    warnings.push(`cannot read istiod pods: ${message(e)}; the Istio version is not recorded`);
-  }
-  let nodeNames: string[] = [];
-  try {
-    nodeNames = (await client.listNodes()).map((n) => n.name);
-  } catch (e: unknown) {
-    problems.push(`cannot list nodes: ${message(e)}`);
-  }
+}
 
-  const serverPods = new Map<BenchmarkMode, PodView[]>();
-  const loadNodes = new Map<BenchmarkMode, string[]>();
+/** Reads every fact preflight judges; read failures become facts, never exceptions. */
+export async function gatherPreflightFacts(client: KubeClient, harnesses: readonly ModeHarness[]): Promise<PreflightFacts> {
+  const version = await attempt(() => client.serverVersion());
+  const istiod = await attempt(() => client.listPods(ISTIO_SYSTEM_NAMESPACE, ISTIOD_SELECTOR));
+  const nodes = await attempt(() => client.listNodes());
+  const modes: ModeFacts[] = [];
   for (const h of harnesses) {
-    try {
-      const [ns, pods] = await Promise.all([
-        client.readNamespace(h.namespace),
-        client.listPods(h.namespace, `${PART_OF_LABEL}=${PART_OF_VALUE},${MODE_LABEL}=${h.mode}`),
-      ]);
-      const servers = selectServerPods(pods);
-      serverPods.set(h.mode, servers);
-      if (servers.length === 0) {
-        problems.push(`mode ${h.mode}: no running server pods in namespace ${h.namespace} (labelled ${PART_OF_LABEL}=${PART_OF_VALUE},${MODE_LABEL}=${h.mode})`);
-      } else if (servers.length !== h.meta.serverReplicas) {
-        warnings.push(`mode ${h.mode}: ${servers.length} running server pods, the harness declares ${h.meta.serverReplicas}`);
-      }
-      for (const p of servers) {
-        if (p.nodeName === undefined) problems.push(`mode ${h.mode}: server pod ${p.name} is not bound to a node`);
-        else if (nodeNames.length > 0 && !nodeNames.includes(p.nodeName)) problems.push(`mode ${h.mode}: server pod ${p.name} is on node ${p.nodeName}, which does not exist`);
-      }
-      problems.push(...checkMeshState(h.mode, h.namespace, ns.labels, servers));
-      if (h.mode === BenchmarkMode.AMBIENT || h.mode === BenchmarkMode.AMBIENT_WAYPOINT) {
-        const uncaptured = servers.filter((p) => p.annotations[AMBIENT_REDIRECTION_ANNOTATION] !== 'enabled').map((p) => p.name);
-        if (uncaptured.length > 0) warnings.push(`mode ambient: server pods ${uncaptured.join(', ')} lack ${AMBIENT_REDIRECTION_ANNOTATION}=enabled; ztunnel may not capture their traffic`);
-      }
-    } catch (e: unknown) {
-      problems.push(`mode ${h.mode}: cannot inspect namespace ${h.namespace}: ${message(e)}`);
-    }
-    const selector = Object.entries(h.loadNodeSelector).map(([k, v]) => `${k}=${v}`).join(',');
-    if (selector === '') {
-      warnings.push(`mode ${h.mode}: the load Job has no nodeSelector; its pod may land on any node`);
-      loadNodes.set(h.mode, [...nodeNames].sort());
-      continue;
-    }
-    try {
-      const nodes = (await client.listNodes(selector)).map((n) => n.name).sort();
-      loadNodes.set(h.mode, nodes);
-      if (nodes.length === 0) problems.push(`mode ${h.mode}: the load Job's nodeSelector ${selector} matches no node`);
-    } catch (e: unknown) {
-      problems.push(`mode ${h.mode}: cannot resolve the load Job's nodeSelector ${selector}: ${message(e)}`);
-    }
+    const ns = await attempt(() => Promise.all([
+      client.readNamespace(h.namespace),
+      client.listPods(h.namespace, `${PART_OF_LABEL}=${PART_OF_VALUE},${MODE_LABEL}=${h.mode}`),
+    ]));
+    const loadSelector = Object.entries(h.loadNodeSelector).map(([k, v]) => `${k}=${v}`).join(',');
+    const load = loadSelector === '' ? {} : await attempt(async () => (await client.listNodes(loadSelector)).map((n) => n.name));
+    modes.push({
+      mode: h.mode,
+      namespace: h.namespace,
+      serverReplicas: h.meta.serverReplicas,
+      namespaceLabels: ns.value?.[0].labels,
+      pods: ns.value?.[1],
+      error: ns.error,
+      loadSelector,
+      loadNodes: load.value,
+      loadNodesError: load.error,
+    });
   }
+  return {
+    kubernetesVersion: version.value?.gitVersion,
+    versionError: version.error,
+    istiodImages: istiod.value?.map((p) => p.images.discovery).filter((i): i is string => i !== undefined),
+    istiodError: istiod.error,
+    nodeNames: nodes.value?.map((n) => n.name),
+    nodesError: nodes.error,
+    modes,
+  };
+}
 
-  const serverNodeSets = harnesses.map((h) => [...new Set((serverPods.get(h.mode) ?? []).flatMap((p) => (p.nodeName ? [p.nodeName] : [])))].sort());
-  if (serverNodeSets.some((s) => !sameSet(s, serverNodeSets[0]))) {
-    warnings.push(`server pods of the modes are on different nodes (${harnesses.map((h, i) => `${h.mode}: ${serverNodeSets[i].join(', ') || 'none'}`).join('; ')}); modes would not share hardware`);
-  }
-  const loadSets = harnesses.map((h) => loadNodes.get(h.mode) ?? []);
-  if (loadSets.some((s) => !sameSet(s, loadSets[0]))) {
-    warnings.push(`load Jobs of the modes resolve to different nodes (${harnesses.map((h, i) => `${h.mode}: ${loadSets[i].join(', ') || 'none'}`).join('; ')}); modes would not share hardware`);
-  }
-  harnesses.forEach((h, i) => {
-    const overlap = loadSets[i].filter((n) => serverNodeSets[i].includes(n));
-    if (overlap.length > 0) warnings.push(`mode ${h.mode}: load Jobs may run on the server node(s) ${overlap.join(', ')}`);
-  });
-  return { kubernetesVersion, istioVersion, serverPods, loadNodes, warnings, problems };
+/** Gathers the facts and judges them; problems are collected, not thrown. */
+export async function preflight(client: KubeClient, harnesses: readonly ModeHarness[]): Promise<PreflightReport> {
+  return judgePreflight(await gatherPreflightFacts(client, harnesses));
 }

@@ -2,7 +2,7 @@
  * Proxy CPU/memory sampling from the kubelet Summary API
  * (`GET /api/v1/nodes/<node>/proxy/stats/summary`, needs RBAC `get nodes/proxy`).
  */
-import { ProxyResourceSamples } from '../benchmark/contract';
+import { ProxyResourceSamples } from '../wire/results-layout';
 import { KubeClient } from './client';
 
 /** Kubelet summary path under the node proxy. */

@@ -26,7 +26,8 @@ const report = buildComparison(input);
 
 /** Minimal CSV reader for the test (handles quoted cells). */
 function parseCsv(text: string): string[][] {
-  return text.trim().split('\n').map((line) => {
+  expect(text.endsWith('\r\n')).toBe(true); // RFC 4180 records end in CRLF
+  return text.slice(0, -2).split('\r\n').map((line) => {
     const cells: string[] = [];
     let cur = '';
     let quoted = false;
@@ -58,7 +59,9 @@ describe('report formats', () => {
 
   test('CSV carries every mode × percentile with unrounded seconds, and deltas with their CI', () => {
     const rows = parseCsv(formatCsv(report));
-    expect(rows[0]).toEqual(['mode', 'metric', 'value', 'lower', 'upper', 'coverage', 'status']);
+    expect(rows[0]).toEqual(['qps', 'mode', 'metric', 'value', 'lower', 'upper', 'coverage', 'status']);
+    for (const r of rows.slice(1)) expect(r[0]).toBe(''); // an in-memory report without a rate
+    rows.forEach((r) => r.shift());
     for (const m of report.modes) {
       for (const c of m.percentiles) {
         const row = rows.find((r) => r[0] === m.mode && r[1] === `p${c.p}_s`)!;
@@ -87,7 +90,9 @@ describe('report formats', () => {
     expect(text).toMatch(/round 4 sidecar: schedule slip 10 % > 1 %/);
     expect(text).toContain('Δ is paired per round; CI = order-statistic interval of the median');
     expect(text).toContain('Round order seed: 42');
-    expect(lines.find((l) => l.startsWith('valid rounds'))).toMatch(/8\/8\s+7\/8\s+8\/8/);
+    expect(lines.find((l) => l.startsWith('valid/planned rounds'))).toMatch(/8\/8\s+7\/8 \(not valid: \d\)\s+8\/8/);
+    expect(lines.find((l) => l.startsWith('CI rounds · coverage'))).toMatch(/8 · 92\.97 %\s+7 · 98\.44 %\s+8 · 92\.97 %/); // n=7: [x₁,x₇], 1 − 2·½⁷
+    expect(lines.find((l) => l.startsWith('Δ pairs · coverage'))).toMatch(/—\s+7 · 98\.44 %\s+8 · 92\.97 %/);
     expect(lines.find((l) => l.startsWith('proxy CPU vCPU'))).toMatch(/—\s+0\.21\s+—/);
   });
 
@@ -95,7 +100,7 @@ describe('report formats', () => {
     const md = formatMarkdown(report);
     const tableLines = md.split('\n').filter((l) => l.startsWith('|'));
     expect(tableLines[1]).toBe('|---|---|---|---|');
-    expect(tableLines).toHaveLength(2 + 4 + 8); // header, separator, 4 percentiles, 8 metrics
+    expect(tableLines).toHaveLength(2 + 4 + 12); // header, separator, 4 percentiles, 12 metrics
     expect(tableLines.every((l) => l.split(/(?<!\\)\|/).length === 6)).toBe(true);
     expect(md).toContain('**Validity flags:**');
   });
@@ -117,6 +122,29 @@ describe('SVG latency plot', () => {
     for (const m of [BASELINE, SIDECAR, AMBIENT]) expect(svg).toContain(`data-mode="${m}"`);
     expect(svg).toMatch(/>baseline<\/text>/);
     expect(svg).not.toContain('(baseline)');
+  });
+
+  test('follows the table\'s sample-count rule: no curve point at a percentile the table calls n/a (40 000 pooled calls: p99.9 needs 100 000)', () => {
+    for (const m of report.modes) {
+      expect(m.percentiles.find((c) => c.p === 99.9)?.status).toBe('n/a (n)');
+      expect(m.distribution.length).toBeGreaterThan(5);
+      for (const d of m.distribution) expect(m.pooledCount * (1 - d.p / 100)).toBeGreaterThanOrEqual(100 - 1e-9);
+    }
+    const xOf = (p: number) => Math.log10(1 / (1 - p / 100));
+    const maxX = Math.max(...report.modes.flatMap((m) => m.distribution.map((d) => xOf(d.p))));
+    expect(maxX).toBeLessThan(xOf(99.9));
+  });
+
+  test('names the run, the rounds used per mode and the excluded runs, and draws the paired-Δ intervals at the reported percentiles', () => {
+    const captions = [...svg.matchAll(/<text class="caption"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(captions[0]).toMatch(/^run test-run · baseline baseline · curves end where the table&#39;s rule|^run test-run · baseline baseline · curves end where the table's rule/);
+    expect(captions).toContain('baseline: 8/8 rounds used, 40000 requests pooled');
+    expect(captions).toContain('sidecar: 7/8 rounds used (not used: 4), 35000 requests pooled');
+    expect(captions.find((c) => c.startsWith('excluded runs:'))).toMatch(/^excluded runs: round 4 sidecar \(schedule slip 10 % &gt; 1 %/);
+    const okDeltas = report.modes.flatMap((m) => m.deltas.filter((d) => d.status === 'ok' && d.lower !== null).map((d) => `${m.mode} p${d.p}`));
+    expect(okDeltas.length).toBeGreaterThan(0);
+    expect([...svg.matchAll(/data-delta="([^"]+)"/g)].map((m) => m[1]).sort()).toEqual(okDeltas.sort());
+    for (const name of okDeltas) expect(captions.some((c) => c.startsWith(`Δ ${name}: `) && /over \d paired rounds, coverage \d+\.\d\d %/.test(c))).toBe(true);
   });
 
   test('a baseline other than the baseline mode is marked in the legend', () => {

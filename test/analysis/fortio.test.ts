@@ -1,6 +1,6 @@
 import { errorCount, errorRate, isSuccessCode, parseFortioResult, scheduleSlip } from '../../lib/analysis/fortio';
 import { runDivider } from '../../lib/analysis/run-summary';
-import { IstioMeshValidationError } from '../../lib/private/errors';
+import { DataError } from '../../lib/private/cli-errors';
 import { draw, fortioResult, lognormal } from '../fixtures/fortio-gen';
 import { FORTIO_0_9_0_GRPC, FORTIO_1_57_3 } from '../fixtures/real-samples';
 
@@ -56,7 +56,7 @@ describe('field variants, one by one', () => {
   });
 
   test('Data null and Percentiles null on an empty run', () => {
-    const r = parseFortioResult({ ...base(), DurationHistogram: { Count: 0, Min: 0, Max: 0, Sum: 0, Avg: 0, StdDev: 0, Data: null, Percentiles: null } }, SRC);
+    const r = parseFortioResult({ ...base(), RetCodes: {}, DurationHistogram: { Count: 0, Min: 0, Max: 0, Sum: 0, Avg: 0, StdDev: 0, Data: null, Percentiles: null } }, SRC);
     expect(r.duration.count).toBe(0);
     expect(r.duration.data).toEqual([]);
     expect(r.duration.percentiles).toEqual([]);
@@ -173,18 +173,18 @@ describe('not a fortio result', () => {
     ['Count > 0 without buckets', withHist((h) => (h.Data = null)), /has Count 1000 but no Data buckets/],
     ['bucket without End', withHist((h) => ((h.Data as Record<string, unknown>[])[0] = { Start: 0, Percent: 1, Count: 1 })), /missing field 'DurationHistogram.Data\[0\].End'/],
   ];
-  test.each(bad)('%s: IstioMeshValidationError naming the file, the field and what was expected', (_name, json, re) => {
+  test.each(bad)('%s: DataError naming the file, the field and what was expected', (_name, json, re) => {
     let err: unknown;
     try {
       parseFortioResult(json, SRC);
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(IstioMeshValidationError);
+    expect(err).toBeInstanceOf(DataError);
     const msg = (err as Error).message;
     expect(msg).toMatch(re);
     expect(msg).toContain(`'${SRC}' is not a valid fortio result`);
     expect(msg).toContain('fortio load -json');
-    expect((err as IstioMeshValidationError).prop).toBe(SRC);
+    expect((err as DataError).file).toBe(SRC);
   });
 });

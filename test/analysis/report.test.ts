@@ -1,3 +1,4 @@
+import { formatTable } from '../../lib/analysis/format';
 import { BenchmarkMode } from '../../lib/benchmark/contract';
 import { parseFortioResult } from '../../lib/analysis/fortio';
 import { buildComparison, CompareInput, ComparisonReport, RunInput } from '../../lib/analysis/report';
@@ -128,11 +129,29 @@ describe('validity', () => {
 
   test('missing results and recorded failures are listed', () => {
     const runs = generateRuns([{ mode: BASELINE, sampler: base }, { mode: SIDECAR, sampler: base }], 3, 2000).filter((r) => !(r.round === 2 && r.mode === SIDECAR) && !(r.round === 3 && r.mode === SIDECAR));
-    const metadata = metadataFor(3, [BASELINE, SIDECAR], { failures: [{ round: 3, mode: SIDECAR, reason: 'Job deadline exceeded' }] });
+    const metadata = metadataFor(3, [BASELINE, SIDECAR], { failures: [{ qps: 1000, round: 3, mode: SIDECAR, reason: 'Job deadline exceeded' }] });
     const report = buildComparison(toInput(runs, { metadata }));
     expect(report.flags).toContain('round 3 sidecar: run failed (Job deadline exceeded)');
     expect(report.flags).toContain('round 2 sidecar: result missing');
     expect(report.seed).toBe(42);
+  });
+
+  test('a mode with failed or missing rounds says planned vs valid, which rounds, and that 1 round backs no interval', () => {
+    const runs = generateRuns([{ mode: BASELINE, sampler: base }, { mode: SIDECAR, sampler: base }], 3, 2000).filter((r) => !(r.mode === SIDECAR && r.round > 1));
+    const metadata = metadataFor(3, [BASELINE, SIDECAR], { failures: [{ qps: 1000, round: 3, mode: SIDECAR, reason: 'Job failed' }] });
+    const report = buildComparison(toInput(runs, { metadata, qps: 1000 }));
+    const sc = mode(report, SIDECAR);
+    expect([sc.rounds, sc.resultRounds, sc.validRounds, sc.missingRounds]).toEqual([3, 1, 1, [2, 3]]);
+    expect(sc.interval).toEqual({ n: 1, coverage: null, needed: 5 }); // 1 − 2·½¹ = 0: no interval
+    expect(sc.deltaInterval).toEqual({ n: 1, coverage: null, needed: 5 });
+    expect(sc.percentiles.every((c) => c.rounds === null)).toBe(true);
+    expect(sc.deltas.every((d) => d.lower === null && d.pairs === 1)).toBe(true);
+    const bl = mode(report, BASELINE);
+    expect(bl.interval).toEqual({ n: 3, coverage: null, needed: 5 }); // 3 rounds: best is 75 %, below 90 %
+    const table = formatTable(report);
+    expect(table).toMatch(/^valid\/planned rounds\s+3\/3\s+1\/3 \(not valid: 2, 3\)$/m);
+    expect(table).toMatch(/^CI rounds · coverage\s+3: too few for a CI \(needs 5\)\s+1: too few for a CI \(needs 5\)$/m);
+    expect(table).toMatch(/Δ n\/a \(1 pairs: too few for a CI\)/);
   });
 });
 

@@ -2,7 +2,10 @@ import { TerraformStack } from 'cdktf';
 // kubernetes-models 4.x: JSON-schema validation of Kubernetes objects (CommonJS build).
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { BenchmarkHarness, BenchmarkHarnessProps, SIDECAR_PROXY_ANNOTATIONS } from '../../lib/benchmark/benchmark-harness';
-import { CLI_PERMISSIONS } from '../../lib/benchmark/benchmark-cli-access';
+import { CLI_PERMISSIONS, NODE_PROXY_PERMISSION } from '../../lib/benchmark/benchmark-cli-access';
+import { BenchmarkNodeGroup } from '../../lib/benchmark/benchmark-node-group';
+import { EksCluster } from '../../lib/eks/eks-cluster';
+import { MeshCluster } from '../../lib/istio/mesh-cluster';
 import {
   DEFAULT_MODES, BenchmarkMode, JOB_META_KEY, JOB_TEMPLATE_CONFIGMAP, JOB_TEMPLATE_KEY, LOAD_CONTAINER, PLACEHOLDERS,
   RESULT_BEGIN_MARKER, RESULT_CONTAINER, RESULT_END_MARKER,
@@ -45,7 +48,7 @@ function jobTemplates(json: SynthJson): Record<string, { job: Obj; meta: Obj; te
 
 function instantiate(text: string): Obj {
   return JSON.parse(text.split(PLACEHOLDERS.jobName).join('mesh-bench-r1-ambient-measure').split(PLACEHOLDERS.runId).join('run1')
-    .split(PLACEHOLDERS.round).join('1').split(PLACEHOLDERS.phase).join('measure').split(PLACEHOLDERS.duration).join('180s'));
+    .split(PLACEHOLDERS.round).join('1').split(PLACEHOLDERS.phase).join('measure').split(PLACEHOLDERS.duration).join('180s').split(PLACEHOLDERS.qps).join('1000'));
 }
 
 describe('BenchmarkHarness: namespaces and mesh labels', () => {
@@ -88,7 +91,7 @@ describe('BenchmarkHarness: servers', () => {
     const t = jobTemplates(json);
     for (const m of DEFAULT_MODES) {
       expect(deployments[m].spec.replicas).toBe('100');
-      expect(t[m].meta).toEqual(expect.objectContaining({ serverReplicas: 100, payloadBytes: 1024, qps: 1000 }));
+      expect(t[m].meta).toEqual(expect.objectContaining({ serverReplicas: 100, responseBytes: 1024, requestPayloadBytes: 0, qps: 1000 }));
       expect(t[m].meta.targetUrl).toBe(`http://fortio-server.mesh-bench-${m}.svc.cluster.local:8080/echo?size=1024`);
       expect(t[m].meta.qps / t[m].meta.serverReplicas).toBe(10);
     }
@@ -157,7 +160,7 @@ describe('BenchmarkHarness: Job templates', () => {
   test('fortio load is open loop with fine resolution, the placeholders, labels and JSON output', () => {
     const load = t.sidecar.job.spec.template.spec.containers.find((c: Obj) => c.name === LOAD_CONTAINER);
     expect(load.args).toEqual([
-      'load', '-qps=1000', '-c=16', `-t=${PLACEHOLDERS.duration}`, '-uniform', '-nocatchup', '-r=0.00001', '-p=50,75,90,99,99.9',
+      'load', `-qps=${PLACEHOLDERS.qps}`, '-c=16', `-t=${PLACEHOLDERS.duration}`, '-uniform', '-nocatchup', '-r=0.00001', '-p=50,75,90,99,99.9',
       '-payload-size=512', '-timeout=3s', `-labels=${PLACEHOLDERS.runId}/sidecar/${PLACEHOLDERS.round}/${PLACEHOLDERS.phase}`,
       '-json=/results/result.json', 'http://fortio-server.mesh-bench-sidecar.svc.cluster.local:8080/echo?size=1024',
     ]);
@@ -198,14 +201,72 @@ describe('BenchmarkHarness: Job templates', () => {
 });
 
 describe('BenchmarkHarness: CLI access', () => {
-  test('a ClusterRole with exactly the CLI calls, bound to the operators group by default', () => {
+  const roles = (json: SynthJson) => Object.fromEntries(resourcesOf(json, 'kubernetes_cluster_role_v1').map(([, r]) => [String((r.metadata as Obj).name), r as Obj]));
+  const bindings = (json: SynthJson) => Object.fromEntries(resourcesOf(json, 'kubernetes_cluster_role_binding_v1').map(([, r]) => [String((r.metadata as Obj).name), r as Obj]));
+
+  test('a ClusterRole with exactly the CLI calls, bound to the operators group by default; nodes/proxy in its own role', () => {
     const { json } = synthHarness();
-    const role = resourcesOf(json, 'kubernetes_cluster_role_v1')[0][1] as Obj;
+    const role = roles(json)['mesh-bench-cli'];
     expect(role.rule).toHaveLength(CLI_PERMISSIONS.length);
-    expect(role.rule).toContainEqual({ api_groups: [''], resources: ['nodes/proxy'], verbs: ['get'] });
+    expect(role.rule).not.toContainEqual(expect.objectContaining({ resources: ['nodes/proxy'] }));
     expect(role.rule).toContainEqual({ api_groups: ['batch'], resources: ['jobs'], verbs: ['create', 'get', 'list', 'watch', 'delete'] });
-    const binding = resourcesOf(json, 'kubernetes_cluster_role_binding_v1')[0][1] as Obj;
-    expect(binding.subject).toEqual([expect.objectContaining({ kind: 'Group', name: 'mesh-bench:operators' })]);
+    // the powerful permission: alone in its role, verb get only, flagged on the object itself
+    const proxy = roles(json)['mesh-bench-cli-node-proxy'];
+    expect(proxy.rule).toEqual([{ api_groups: [''], resources: ['nodes/proxy'], verbs: ['get'] }]);
+    expect(NODE_PROXY_PERMISSION).toEqual(['', 'nodes/proxy', ['get']]);
+    expect(proxy.metadata.annotations['mesh-bench/warning']).toMatch(/whole kubelet API of every node \(including exec via websocket GET\)/);
+    for (const b of Object.values(bindings(json))) expect(b.subject).toEqual([expect.objectContaining({ kind: 'Group', name: 'mesh-bench:operators' })]);
+    expect(resourcesOf(json, 'aws_eks_access_entry')).toEqual([]);
+  });
+
+  test('kubeletSummaryAccess: false leaves nodes/proxy out entirely', () => {
+    const { json } = synthHarness({ kubeletSummaryAccess: false });
+    expect(Object.keys(roles(json))).toEqual(['mesh-bench-cli']);
+    expect(Object.keys(bindings(json))).toEqual(['mesh-bench-cli']);
+  });
+
+  test('cliOperatorPrincipalArns get EKS access entries in the mesh cluster that map them into the binding\'s group', () => {
+    const arns = ['arn:aws:iam::111122223333:role/bench-operator', 'arn:aws:iam::111122223333:user/alice'];
+    const { json } = synthHarness({ cliOperatorPrincipalArns: arns });
+    const entries = resourcesOf(json, 'aws_eks_access_entry').map(([, e]) => e as Obj);
+    expect(entries.map((e) => e.principal_arn)).toEqual(arns);
+    for (const e of entries) expect(e).toMatchObject({ cluster_name: 'c', type: 'STANDARD', kubernetes_groups: ['mesh-bench:operators'] });
+    const custom = synthHarness({ cliOperatorPrincipalArns: arns.slice(0, 1), cliSubjects: [{ kind: 'Group', name: 'perf-team' }] }).json;
+    expect(resourcesOf(custom, 'aws_eks_access_entry')[0][1]).toMatchObject({ kubernetes_groups: ['perf-team'] });
+  });
+
+  test('fails when operator principals have no group to join, or no cluster', () => {
+    expect(() => synthHarness({ cliOperatorPrincipalArns: ['arn:aws:iam::1:role/x'], cliSubjects: [{ kind: 'User', name: 'bob' }] }))
+      .toThrow(/^'operatorPrincipalArns' need a Group subject to map the principals into, got \["arn:aws:iam::1:role\/x"\] \(subjects: User bob\)/);
+    expect(() => new BenchmarkHarness(testStack(), 'Bench', { istioInstalledElsewhere: true, cliOperatorPrincipalArns: ['arn:aws:iam::1:role/x'] }))
+      .toThrow(/^'cliOperatorPrincipalArns' need the mesh's cluster for the access entries/);
+  });
+});
+
+describe('BenchmarkHarness: deploy order', () => {
+  function withNodes(explicit: boolean) {
+    const stack = testStack();
+    const cluster = new EksCluster(stack, 'Eks', { clusterName: 'bench', region: 'eu-west-1', kubernetesVersion: '1.33' });
+    const mesh = new IstioAmbientCluster(stack, 'Mesh', { cluster: MeshCluster.fromCluster(cluster), allowUnsupportedKubernetesVersion: true });
+    const nodes = new BenchmarkNodeGroup(stack, 'BenchNodes', { cluster, subnetId: 'subnet-1a' });
+    new BenchmarkHarness(stack, 'Bench', { mesh, ...(explicit ? { nodes } : {}) });
+    return synthJson(stack);
+  }
+  const ids = (json: SynthJson, role: string) => resourcesOf(json, 'aws_eks_node_group')
+    .filter(([, g]) => (g.labels as Record<string, string> | undefined)?.['mesh-bench/role'] === role).map(([id]) => `aws_eks_node_group.${id}`);
+
+  test.each([true, false])('servers wait for the server nodes and job templates for the client nodes (nodes given explicitly: %p)', (explicit) => {
+    const json = withNodes(explicit);
+    const [server] = ids(json, 'server');
+    const [client] = ids(json, 'client');
+    expect(server).toBeDefined();
+    for (const [, d] of resourcesOf(json, 'kubernetes_deployment_v1')) expect(d.depends_on).toEqual([server]);
+    for (const [, c] of resourcesOf(json, 'kubernetes_config_map_v1').filter(([, c]) => (c.metadata as Obj).name === JOB_TEMPLATE_CONFIGMAP)) expect(c.depends_on).toEqual([client]);
+  });
+
+  test('without benchmark nodes in the stack the servers have no extra dependency', () => {
+    const { json } = synthHarness();
+    for (const [, d] of resourcesOf(json, 'kubernetes_deployment_v1')) expect(d.depends_on).toBeUndefined();
   });
 });
 

@@ -7,7 +7,7 @@ import { BenchmarkHarness } from '../../lib/benchmark/benchmark-harness';
 import { ALL_MODES, JOB_META_KEY, JOB_TEMPLATE_KEY, PLACEHOLDERS } from '../../lib/benchmark/contract';
 import { REPORT_SCRIPT } from '../../lib/benchmark/load-job';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
-import { extractMarkedResult, instantiateJob, validateTemplateMeta } from '../../lib/kube/harness';
+import { extractMarkedResult, instantiateJob, templateTakesRate, validateTemplateMeta } from '../../lib/kube/harness';
 import { terraformLiteral } from '../terraform/template';
 import { resourcesOf, synthJson, testStack, existingCluster } from '../util';
 
@@ -51,13 +51,22 @@ describe('construct ↔ CLI contract', () => {
 
   test.each(ALL_MODES)('%s: the CLI instantiates the deployed template into a valid Job with the run labels', (mode) => {
     const t = templates.find((x) => x.mode === mode)!;
-    const job = instantiateJob({ mode, template: t.template }, { jobName: `mb-r3-${mode}-measure`, runId: 'run-7', round: 3, phase: 'measure', duration: '180s' }) as any;
+    const job = instantiateJob({ mode, template: t.template }, { jobName: `mb-r3-${mode}-measure`, runId: 'run-7', round: 3, phase: 'measure', duration: '180s', qps: 750 }) as any;
     expect(() => new Job(job).validate()).not.toThrow();
     expect(job.metadata.labels).toEqual(expect.objectContaining({ 'mesh-bench/run': 'run-7', 'mesh-bench/round': '3', 'mesh-bench/phase': 'measure' }));
     expect(job.spec.template.metadata.labels).toEqual(expect.objectContaining({ 'mesh-bench/run': 'run-7', 'mesh-bench/round': '3' }));
     const args = job.spec.template.spec.containers[0].args as string[];
     expect(args).toContain('-t=180s');
+    expect(args).toContain('-qps=750'); // the rate of a `run --qps` sweep reaches fortio
     expect(args).toContain(`-labels=run-7/${mode}/3/measure`);
+  });
+
+  test('the deployed templates take their rate from ${QPS}, and meta.json names response and request sizes apart', () => {
+    for (const t of templates) {
+      expect(templateTakesRate(t.template)).toBe(true);
+      expect(t.meta).toEqual(expect.objectContaining({ responseBytes: expect.any(Number), requestPayloadBytes: expect.any(Number) }));
+      expect(t.meta).not.toHaveProperty('payloadBytes');
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { BenchmarkMode } from '../../lib/benchmark/contract';
 import { main } from '../../lib/cli/mesh-bench';
 import { fortioHistogram, fortioPercentile, lognormal, shifted } from '../fixtures/fortio-gen';
+import { FORTIO_1_57_3 } from '../fixtures/real-samples';
 import { generateRuns, metadataFor, resourceSamples, writeResultsDir, GeneratedRun } from '../fixtures/results';
 
 const { BASELINE, SIDECAR, AMBIENT } = BenchmarkMode;
@@ -45,7 +46,10 @@ describe('mesh-bench compare', () => {
   test('--format json: pooled percentiles per mode equal fortio\'s percentile of all valid runs\' samples', async () => {
     const r = await run('compare', results, '--format', 'json');
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.out) as { modes: { mode: string; validRounds: number; percentiles: { p: number; value: number }[]; resources: { cpuMillicores: number } }[] };
+    const doc = JSON.parse(r.out) as { formatVersion: number; rates: { qps: number; modes: { mode: string; validRounds: number; percentiles: { p: number; value: number }[]; resources: { cpuMillicores: number } }[] }[] };
+    expect(doc.formatVersion).toBe(2);
+    expect(doc.rates.map((x) => x.qps)).toEqual([1000]);
+    const report = doc.rates[0];
     expect(report.modes.map((m) => m.mode)).toEqual([BASELINE, SIDECAR, AMBIENT]);
     for (const m of report.modes) {
       const valid = runs.filter((x) => x.mode === m.mode && !(x.mode === SIDECAR && x.round === 5));
@@ -67,8 +71,8 @@ describe('mesh-bench compare', () => {
 
   test('--format csv and md', async () => {
     const csv = await run('compare', results, '--format', 'csv');
-    expect(csv.out.split('\n')[0]).toBe('mode,metric,value,lower,upper,coverage,status');
-    expect(csv.out).toMatch(/^sidecar,p50_delta_s,/m);
+    expect(csv.out.split('\r\n')[0]).toBe('qps,mode,metric,value,lower,upper,coverage,status');
+    expect(csv.out).toMatch(/^1000,sidecar,p50_delta_s,/m);
     const md = await run('compare', results, '--format', 'md');
     expect(md.out).toMatch(/^\| p50 ms \|/m);
   });
@@ -86,75 +90,62 @@ describe('mesh-bench compare', () => {
 
   test('--baseline ambient moves the deltas', async () => {
     const r = await run('compare', results, '--format', 'json', '--baseline', AMBIENT);
-    const report = JSON.parse(r.out) as { baseline: string; modes: { mode: string; deltas: unknown[] }[] };
+    const report = (JSON.parse(r.out) as { rates: { baseline: string; modes: { mode: string; deltas: unknown[] }[] }[] }).rates[0];
     expect(report.baseline).toBe(AMBIENT);
     expect(report.modes.find((m) => m.mode === AMBIENT)!.deltas).toEqual([]);
     expect(report.modes.find((m) => m.mode === BASELINE)!.deltas).toHaveLength(4);
   });
 });
 
-describe('mesh-bench compare errors', () => {
-  test('unknown --format: exit 1, names the option and the allowed values', async () => {
+describe('mesh-bench compare option errors (usage: exit 2)', () => {
+  test('unknown --format: exit 2, names the option and the allowed values', async () => {
     const r = await run('compare', results, '--format', 'xml');
-    expect(r.code).toBe(1);
-    expect(r.err).toContain("'--format' must be a known output format, got 'xml' (one of table, md, json, csv)");
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("mesh-bench: '--format' must be a known output format, got 'xml' (one of table, md, json, csv)\n");
   });
 
-  test('unknown --baseline and bad --confidence: exit 1', async () => {
-    expect((await run('compare', results, '--baseline', 'istio')).err).toContain("'--baseline' must be a benchmark mode, got 'istio'");
-    expect((await run('compare', results, '--confidence', '95')).err).toContain("'--confidence' must be a number strictly between 0 and 1, got '95'");
+  test('unknown --baseline and bad --confidence: exit 2', async () => {
+    const b = await run('compare', results, '--baseline', 'istio');
+    expect(b.code).toBe(2);
+    expect(b.err).toContain("'--baseline' must be a benchmark mode, got 'istio'");
+    const c = await run('compare', results, '--confidence', '95');
+    expect(c.code).toBe(2);
+    expect(c.err).toContain("'--confidence' must be a number strictly between 0 and 1, got '95'");
   });
+});
 
-  test('missing results directory: exit 1, names it and the expected layout', async () => {
-    const missing = path.join(tmp, 'nope');
-    const r = await run('compare', missing);
-    expect(r.code).toBe(1);
-    expect(r.err).toContain(`results directory '${missing}' not found; expected a directory written by \`mesh-bench run\``);
+describe('real fortio results through the results directory', () => {
+  test('a real fortio 1.57.3 result passes the layout\'s validation and compare\'s pooled percentiles equal fortio\'s own (≤ 1e-12 relative)', async () => {
+    const dir = path.join(tmp, 'real');
+    const meta = metadataFor(1, [BASELINE], { rates: [8] }); // fortio 1.57.3 ran at -qps 8
+    writeResultsDir(dir, [{ qps: 8, round: 1, mode: BASELINE, samples: [], json: FORTIO_1_57_3 as unknown as Record<string, unknown> }], [], meta);
+    const r = await run('compare', dir, '--format', 'json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const cells = (JSON.parse(r.out) as { rates: { modes: { percentiles: { p: number; value: number }[] }[] }[] }).rates[0].modes[0].percentiles;
+    for (const c of cells) {
+      const fortio = FORTIO_1_57_3.DurationHistogram.Percentiles.find((q) => q.Percentile === c.p);
+      expect(fortio).toBeDefined();
+      expect(Math.abs(c.value - (fortio?.Value ?? NaN)) / (fortio?.Value ?? 1)).toBeLessThanOrEqual(1e-12);
+    }
   });
+});
 
-  test('empty directory: exit 1, says no results were found and where they should be', async () => {
-    const empty = fs.mkdtempSync(path.join(tmp, 'empty-'));
-    const r = await run('compare', empty);
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/no fortio results found in '.*empty-.*'; expected files rounds\/<round>\/<mode>\.json/);
-  });
-
-  test('a malformed round file: exit 1, names that file', async () => {
-    const broken = fs.mkdtempSync(path.join(tmp, 'broken-'));
-    writeResultsDir(broken, runs.slice(0, 3), []);
-    const bad = path.join(broken, 'rounds', '1', 'sidecar.json');
-    fs.writeFileSync(bad, '{ not json');
-    const r = await run('compare', broken);
-    expect(r.code).toBe(1);
-    expect(r.err).toContain(`'${bad}' is not valid JSON`);
-  });
-
-  test('a round file that is not a fortio result: exit 1, names the file and the missing field', async () => {
-    const other = fs.mkdtempSync(path.join(tmp, 'other-'));
-    writeResultsDir(other, runs.slice(0, 3), []);
-    const bad = path.join(other, 'rounds', '1', 'ambient.json');
-    fs.writeFileSync(bad, JSON.stringify({ kind: 'ConfigMap' }));
-    const r = await run('compare', other);
-    expect(r.code).toBe(1);
-    expect(r.err).toContain(`'${bad}' is not a valid fortio result: missing field 'DurationHistogram'`);
-  });
-
-  test('a resources file without samples: exit 1, names the file', async () => {
-    const res = fs.mkdtempSync(path.join(tmp, 'res-'));
-    writeResultsDir(res, runs.slice(0, 3), []);
-    const bad = path.join(res, 'rounds', '1', 'sidecar.resources.json');
-    fs.writeFileSync(bad, JSON.stringify({ mode: 'sidecar', round: 1 }));
-    const r = await run('compare', res);
-    expect(r.code).toBe(1);
-    expect(r.err).toContain(`'${bad}' is not a proxy resource sample file: expected an object with a 'samples' array`);
-  });
-
-  test('malformed metadata.json: exit 1, names it', async () => {
-    const m = fs.mkdtempSync(path.join(tmp, 'meta-'));
-    writeResultsDir(m, runs.slice(0, 3), []);
-    fs.writeFileSync(path.join(m, 'metadata.json'), '[1,2]');
-    const r = await run('compare', m);
-    expect(r.code).toBe(1);
-    expect(r.err).toContain('is not run metadata');
+describe('data from files never reaches a spreadsheet or terminal as code', () => {
+  test('a failure reason with a formula, ANSI escapes and a bidi override: inert in CSV, and no control character in any format', async () => {
+    const dir = path.join(tmp, 'hostile-text');
+    const evil = '=cmd|\' /C calc\'!A0 \u001b[31mRED\u001b[0m \u202e';
+    const kept = runs.filter((r) => !(r.round === 2 && r.mode === SIDECAR));
+    writeResultsDir(dir, kept, [], metadataFor(R, [BASELINE, SIDECAR, AMBIENT], { failures: [{ qps: 1000, round: 2, mode: SIDECAR, reason: evil }] }));
+    const csv = await run('compare', dir, '--format', 'csv');
+    expect(csv.code).toBe(0);
+    const flagRow = csv.out.split('\r\n').find((l) => l.includes('run failed'));
+    // the formula is not at the start of the cell (inert); the escapes and the bidi override are gone
+    expect(flagRow).toBe("1000,,flag,,,,,round 2 sidecar: run failed (=cmd|' /C calc'!A0 [31mRED[0m )");
+    for (const format of ['table', 'md', 'csv']) {
+      const r = await run('compare', dir, '--format', format);
+      // eslint-disable-next-line no-control-regex
+      expect(r.out).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e]/);
+    }
   });
 });

@@ -30,7 +30,7 @@ describe('mesh-bench entry point', () => {
     const { io: cli, err } = io();
     const code = await main(['node', 'mesh-bench', 'run', '--kubeconfig', kubeconfig, '--out', path.join(dir, 'out'), '--request-timeout', '2'], cli);
     expect(code).toBe(1);
-    expect(err.join('')).toMatch(/^mesh-bench run: list ConfigMaps in all namespaces: .*ECONNREFUSED 127\.0\.0\.1:9/m);
+    expect(err.join('')).toMatch(/^mesh-bench: list ConfigMaps in all namespaces: cannot reach the API server http:\/\/127\.0\.0\.1:9 \(context c\): connection refused; /m);
     expect(err.join('')).not.toMatch(/unknown command/);
   });
 });
@@ -49,5 +49,31 @@ describe('selectServerPods', () => {
       pod('pending', { 'mesh-bench/component': 'server' }, ['ReplicaSet'], 'Pending'),
     ];
     expect(selectServerPods(pods).map((p) => p.name)).toEqual(['server', 'legacy']);
+  });
+});
+
+describe('the real process: write errors on stdout are one line, never a stack trace', () => {
+  const bin = path.join(__dirname, '..', '..', 'bin', 'mesh-bench.js');
+  const dist = path.join(__dirname, '..', '..', 'dist', 'lib', 'cli', 'mesh-bench.js');
+  const available = fs.existsSync(dist) && fs.existsSync('/dev/full');
+
+  test('stdout on a full device (ENOSPC): exit 1 and one line; stdout closed early (EPIPE): quiet', () => {
+    if (!available) {
+      if (process.env.CI === 'true') throw new Error('dist/ (npm run build) and /dev/full are required in CI');
+      // eslint-disable-next-line no-console
+      console.log('skipped: needs dist/ (run `npm run build`) and /dev/full');
+      return;
+    }
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [bin, '--help'], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe('cannot write to stdout: ENOSPC\n');
+    } finally {
+      fs.closeSync(full);
+    }
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" --help | head -c 1 >/dev/null`], { encoding: 'utf8' });
+    expect(piped.stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
 });

@@ -146,7 +146,7 @@ describe('mesh-latency (end to end against a fake API server)', () => {
     expect(err.join('')).toMatch(/read namespace missing: HTTP 404: namespace missing not found/);
     err = [];
     expect(await main(['node', 'mesh-latency', '--namespace', NS, '--kubeconfig', path.join(dir, 'nope.yaml')], io)).toBe(1);
-    expect(err.join('')).toMatch(/cannot load kubeconfig .*nope\.yaml/);
+    expect(err.join('')).toMatch(/kubeconfig '.*nope\.yaml' does not exist; pass an existing file to --kubeconfig/);
     expect(await run()).not.toBe(0);
   });
 
@@ -188,5 +188,40 @@ describe('mesh-latency (end to end against a fake API server)', () => {
     expect(await run('--namespace', NS)).toBe(0);
     expect(out.join('')).toMatch(/L7 latency in ambient mode needs a waypoint/);
     expect(out.join('')).toMatch(new RegExp(`ztunnel ztunnel-1 \\(node-1\\): istio_tcp_connections_opened_total=${expected['ztunnel-1'].istio_tcp_connections_opened_total} `));
+  });
+});
+
+describe('mesh-latency shares the main pattern and error family with mesh-bench', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  async function latency(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await main(['node', 'mesh-latency', ...args], { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+    return { code, out, err };
+  }
+
+  test('no kubeconfig: exit 1, the same one line as mesh-bench', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-latency-home-'));
+    delete process.env.KUBECONFIG;
+    delete process.env.KUBERNETES_SERVICE_HOST;
+    process.env.HOME = home;
+    try {
+      expect(await latency('--namespace', 'shop')).toEqual({
+        code: 1,
+        out: '',
+        err: `mesh-latency: no kubeconfig: KUBECONFIG is not set, ${path.join(home, '.kube', 'config')} does not exist and this is not running in a pod; pass --kubeconfig <file> or create one (for EKS: aws eks update-kubeconfig --name <cluster> --region <region>)\n`,
+      });
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  test('usage errors exit 2 with commander\'s one line', async () => {
+    expect(await latency()).toEqual({ code: 2, out: '', err: "error: required option '--namespace <ns>' not specified\n" });
+    expect(await latency('--namespace', 'x', '--quantiles', '2')).toEqual({ code: 2, out: '', err: "error: option '--quantiles <list>' argument '2' is invalid. expected comma-separated quantiles in [0, 1], got '2'\n" });
   });
 });

@@ -3,8 +3,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { seededRoundOrders } from '../../lib/analysis/rng';
-import { DEFAULT_MODES, BenchmarkMode, JOB_META_KEY, ProxyResourceSamples, RESULT_BEGIN_MARKER, RunMetadata } from '../../lib/benchmark/contract';
+import { DEFAULT_MODES, BenchmarkMode, JOB_META_KEY, RESULT_BEGIN_MARKER } from '../../lib/benchmark/contract';
+import { ProxyResourceSamples, RunMetadata } from '../../lib/wire/results-layout';
+import { main } from '../../lib/cli/mesh-bench';
 import { PreflightError, registerRunCommand, runBenchmark, RunBenchmarkOptions } from '../../lib/cli/run-command';
+import { UsageError } from '../../lib/private/cli-errors';
 import {
   CLIENT_NODE,
   DURATION_SECONDS,
@@ -52,9 +55,13 @@ describe('mesh-bench run (end to end against a fake API server)', () => {
     jobTimeoutSeconds: 1,
     pollIntervalSeconds: 0.01,
     sampleIntervalSeconds: 0.01,
+    calibrate: false,
+    idleSeconds: 0,
     ...extra,
   });
   const readJson = (rel: string): unknown => JSON.parse(fs.readFileSync(path.join(dir, 'out', rel), 'utf8'));
+  /** Layout path of a cell at the harness's rate (spelled out: the test's own copy of the layout). */
+  const cellPath = (round: number, file: string, qps = 1000): string => `rates/${qps}/rounds/${round}/${file}`;
 
   beforeEach(async () => {
     cluster = await startBenchCluster();
@@ -93,7 +100,10 @@ describe('mesh-bench run (end to end against a fake API server)', () => {
     expect(meta.istioVersion).toBe('1.22.8');
     expect(typeof meta.finishedAt).toBe('string');
     expect(Object.keys(meta.templates).sort()).toEqual([...DEFAULT_MODES].sort());
-    expect(meta.templates.sidecar.durationSeconds).toBe(DURATION_SECONDS);
+    expect(meta.templates.sidecar?.durationSeconds).toBe(DURATION_SECONDS);
+    expect(meta.formatVersion).toBe(2);
+    expect(meta.rates).toEqual([1000]);
+    expect(meta.interrupted).toBeUndefined();
 
     const failures = [...meta.failures].sort((a, b) => a.round - b.round || a.mode.localeCompare(b.mode));
     expect(failures.map((f) => [f.round, f.mode])).toEqual([
@@ -105,17 +115,17 @@ describe('mesh-bench run (end to end against a fake API server)', () => {
     expect(failures[0].reason).toMatch(/no result markers/);
     expect(failures[1].reason).toMatch(/failed.*BackoffLimitExceeded/);
     expect(failures[2].reason).toMatch(/did not finish within 1\.00 s/);
-    expect(failures[3].reason).toMatch(/malformed JSON/);
+    expect(failures[3].reason).toMatch(/would not pass compare: .*is not valid JSON/);
     expect(stdout.join('')).toMatch(/2\/6 measured runs succeeded/);
 
     // Successful cells: the raw fortio JSON, exactly as printed by the result container.
     for (const c of [{ round: 1, mode: BenchmarkMode.BASELINE }, { round: 2, mode: BenchmarkMode.AMBIENT }]) {
-      expect(readJson(`rounds/${c.round}/${c.mode}.json`)).toEqual(resultFor({ ...c, phase: 'measure' }));
+      expect(readJson(cellPath(c.round, `${c.mode}.json`))).toEqual(resultFor({ ...c, phase: 'measure' }));
     }
-    for (const [r, m] of failures.map((f) => [f.round, f.mode])) expect(fs.existsSync(path.join(dir, 'out', 'rounds', String(r), `${m}.json`))).toBe(false);
+    for (const f of failures) expect(fs.existsSync(path.join(dir, 'out', cellPath(f.round, `${f.mode}.json`)))).toBe(false);
 
     // Resources: sidecar = istio-proxy of server + load pod; ambient = ztunnels on the server and client nodes only.
-    const sidecar = readJson('rounds/1/sidecar.resources.json') as ProxyResourceSamples;
+    const sidecar = readJson(cellPath(1, 'sidecar.resources.json')) as ProxyResourceSamples;
     expect(sidecar.mode).toBe(BenchmarkMode.SIDECAR);
     expect(sidecar.round).toBe(1);
     const sidecarPods = new Set(sidecar.samples.map((s) => `${s.node}/${s.pod}/${s.container}`));
@@ -125,10 +135,10 @@ describe('mesh-bench run (end to end against a fake API server)', () => {
       expect(s.cpuMillicores).toBeCloseTo(u.usageNanoCores / 1e6, 9);
       expect(s.memoryMiB).toBeCloseTo(u.workingSetBytes / 1048576, 9);
     }
-    const ambient = readJson('rounds/2/ambient.resources.json') as ProxyResourceSamples;
+    const ambient = readJson(cellPath(2, 'ambient.resources.json')) as ProxyResourceSamples;
     expect(new Set(ambient.samples.map((s) => s.pod))).toEqual(new Set([ZTUNNELS[SERVER_NODE], ZTUNNELS[CLIENT_NODE]]));
     for (const s of ambient.samples) expect(s.cpuMillicores).toBeCloseTo(usageFor('istio-system', s.pod, s.container).usageNanoCores / 1e6, 9);
-    expect((readJson('rounds/1/baseline.resources.json') as ProxyResourceSamples).samples).toEqual([]);
+    expect((readJson(cellPath(1, 'baseline.resources.json')) as ProxyResourceSamples).samples).toEqual([]);
 
     // Jobs: warm-up then measure per mode, modes in the recorded order, placeholders substituted.
     const created = cluster.createdJobs.map((j) => cellOf(j.manifest));
@@ -178,7 +188,7 @@ describe('mesh-bench run (end to end against a fake API server)', () => {
     // Orders actually executed (measure Jobs of the first run) follow the metadata.
     const executed = cluster.createdJobs.filter((j) => j.name.startsWith('mb-test-') && cellOf(j.manifest).phase === 'measure').map((j) => cellOf(j.manifest).mode);
     expect(executed).toEqual(first.metadata.order.flat());
-    for (let r = 1; r <= 4; r++) for (const m of DEFAULT_MODES) expect(fs.existsSync(path.join(dir, 'a', 'rounds', String(r), `${m}.json`))).toBe(true);
+    for (let r = 1; r <= 4; r++) for (const m of DEFAULT_MODES) expect(fs.existsSync(path.join(dir, 'a', cellPath(r, `${m}.json`)))).toBe(true);
   });
 
   test('a result log that cannot be read in time is a recorded timeout, and the run goes on', async () => {
@@ -189,9 +199,9 @@ describe('mesh-bench run (end to end against a fake API server)', () => {
     const started = Date.now();
     const outcome = await runBenchmark(fast({ rounds: 1, requestTimeoutSeconds: 0.5 }), io);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(outcome.metadata.failures).toEqual([{ round: 1, mode: BenchmarkMode.BASELINE, reason: expect.stringMatching(/cannot read the result .*timed out after 500 ms/) }]);
-    expect(fs.existsSync(path.join(dir, 'out', 'rounds', '1', 'sidecar.json'))).toBe(true);
-    expect(fs.existsSync(path.join(dir, 'out', 'rounds', '1', 'ambient.json'))).toBe(true);
+    expect(outcome.metadata.failures).toEqual([{ qps: 1000, round: 1, mode: BenchmarkMode.BASELINE, reason: expect.stringMatching(/cannot read the result .*timed out after 500 ms/) }]);
+    expect(fs.existsSync(path.join(dir, 'out', cellPath(1, 'sidecar.json')))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'out', cellPath(1, 'ambient.json')))).toBe(true);
     expect(cluster.jobs.size).toBe(0);
   });
 
@@ -203,7 +213,7 @@ describe('mesh-bench run (end to end against a fake API server)', () => {
     const outcome = await runBenchmark(fast({ rounds: 1, keepJobs: true }), io);
     expect(cluster.server.find('DELETE', /\/jobs\//)).toEqual([]);
     expect(cluster.jobs.size).toBe(5);
-    expect(outcome.metadata.failures).toEqual([{ round: 1, mode: BenchmarkMode.AMBIENT, reason: expect.stringMatching(/^warmup: .*failed/) }]);
+    expect(outcome.metadata.failures).toEqual([{ qps: 1000, round: 1, mode: BenchmarkMode.AMBIENT, reason: expect.stringMatching(/^warmup: .*failed/) }]);
     expect(cluster.createdJobs.some((j) => j.name === 'mb-test-r1-ambient-measure')).toBe(false);
   });
 
@@ -247,7 +257,7 @@ describe('mesh-bench run (end to end against a fake API server)', () => {
     registerRunCommand(program, io, (c) => codes.push(c));
     const out = path.join(dir, 'cli-out');
     await program.parseAsync(
-      ['run', '--kubeconfig', brokenByDefault, '--context', 'fake', '--rounds', '1', '--seed', '99', '--out', out, '--run-id', 'mb-cli', '--job-timeout', '2', '--poll-interval', '0.01', '--sample-interval', '0.01', '--request-timeout', '5'],
+      ['run', '--kubeconfig', brokenByDefault, '--context', 'fake', '--rounds', '1', '--seed', '99', '--out', out, '--run-id', 'mb-cli', '--job-timeout', '2', '--poll-interval', '0.01', '--sample-interval', '0.01', '--request-timeout', '5', '--no-calibrate', '--idle-seconds', '0'],
       { from: 'user' },
     );
     expect(codes).toEqual([0]);
@@ -255,17 +265,20 @@ describe('mesh-bench run (end to end against a fake API server)', () => {
     expect(meta.seed).toBe(99);
     expect(meta.rounds).toBe(1);
     expect(meta.runId).toBe('mb-cli');
-    expect(fs.readFileSync(path.join(out, 'rounds', '1', 'sidecar.json'), 'utf8')).not.toContain(RESULT_BEGIN_MARKER);
+    expect(fs.readFileSync(path.join(out, cellPath(1, 'sidecar.json')), 'utf8')).not.toContain(RESULT_BEGIN_MARKER);
 
-    const bad = new Command('mesh-bench').exitOverride();
-    registerRunCommand(bad, io, (c) => codes.push(c));
-    await bad.parseAsync(['run', '--kubeconfig', brokenByDefault, '--rounds', '1', '--out', path.join(dir, 'cli-out2'), '--job-timeout', '0.4'], { from: 'user' });
-    expect(codes).toEqual([0, 1]);
-    expect(stderr.join('')).toMatch(/mesh-bench run: .*(ECONNREFUSED|connect)/);
+    stderr = [];
+    const code = await main(['node', 'mesh-bench', 'run', '--kubeconfig', brokenByDefault, '--rounds', '1', '--out', path.join(dir, 'cli-out2'), '--job-timeout', '0.4'], io);
+    expect(code).toBe(1);
+    const lines = stderr.join('').split('\n').filter((l) => l.startsWith('mesh-bench:'));
+    expect(lines).toEqual([expect.stringMatching(/^mesh-bench: .*cannot reach the API server http:\/\/127\.0\.0\.1:9 \(context broken\): connection refused; check that the cluster is running/)]);
   });
 
   test('invalid options are rejected before any request', async () => {
     await expect(runBenchmark(fast({ rounds: 0 }), io)).rejects.toThrow(/'rounds' must be a positive integer, got 0/);
+    await expect(runBenchmark(fast({ rounds: 0 }), io)).rejects.toBeInstanceOf(UsageError);
+    await expect(runBenchmark(fast({ qps: [1000, 1000] }), io)).rejects.toThrow(/'qps' must not repeat a rate/);
+    await expect(runBenchmark(fast({ resume: dir }), io)).rejects.toThrow(/'resume' takes the plan .* do not also pass rounds, seed, out, runId/);
     await expect(runBenchmark(fast({ seed: -1 }), io)).rejects.toThrow(/'seed' must be an integer, got -1/);
     await expect(runBenchmark(fast({ runId: 'Not_A_Label' }), io)).rejects.toThrow(/'runId' must be a DNS label/);
     fs.mkdirSync(path.join(dir, 'used'));

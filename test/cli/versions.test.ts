@@ -53,9 +53,9 @@ describe('mesh-bench versions', () => {
     [['--from', '1.22.08'], /^mesh-bench: '--from' must be a supported Istio release, got '1\.22\.08'/],
     [['--from', '1.22.8', '--kubernetes', '1.9'], /^mesh-bench: '--kubernetes' must be a Kubernetes minor that Amazon EKS offers, got '1\.9'/],
     [['--as-of', '24.11.2026'], /^mesh-bench: '--as-of' must be an ISO date YYYY-MM-DD, got '24\.11\.2026'/],
-  ])('fails with exit 1 and one message for %p', async (args, message) => {
+  ])('fails as a usage error (exit 2) with one message for %p', async (args, message) => {
     const { io: cli, err } = io();
-    expect(await main(['node', 'mesh-bench', 'versions', ...args], cli)).toBe(1);
+    expect(await main(['node', 'mesh-bench', 'versions', ...args], cli)).toBe(2);
     expect(err.join('')).toMatch(message);
   });
 

@@ -73,7 +73,8 @@ export function templateMeta(mode: BenchmarkMode): JobTemplateMeta {
     connections: 16,
     durationSeconds: DURATION_SECONDS,
     warmupSeconds: WARMUP_SECONDS,
-    payloadBytes: 1024,
+    responseBytes: 1024,
+    requestPayloadBytes: 0,
     image: 'fortio/fortio:1.75.2',
     serverReplicas: 1,
   };

@@ -1,10 +1,9 @@
 import { BenchmarkMode, RESULT_BEGIN_MARKER, RESULT_END_MARKER } from '../../lib/benchmark/contract';
-import { checkFortioResult, extractMarkedResult, substitutePlaceholders, validateTemplateMeta } from '../../lib/kube/harness';
+import { extractMarkedResult, substitutePlaceholders, validateTemplateMeta } from '../../lib/kube/harness';
 import { jobState } from '../../lib/kube/jobs';
 import { checkMeshState, imageTag } from '../../lib/kube/preflight';
 import { parseNodeSummary, toSamples } from '../../lib/kube/proxy-usage';
 import { PodView } from '../../lib/kube/types';
-import { fortioResult } from './fortio-result';
 
 const pod = (name: string, containers: string[], initContainers: string[] = []): PodView => ({
   name,
@@ -54,25 +53,15 @@ describe('harness contract helpers', () => {
     expect(extractMarkedResult(`${RESULT_END_MARKER}\n${RESULT_BEGIN_MARKER}`)).toBeUndefined();
   });
 
-  test('checkFortioResult accepts fortio results and names what is wrong otherwise', () => {
-    expect(checkFortioResult(JSON.stringify(fortioResult('l', 20, 0.001, 1)))).toBeUndefined();
-    expect(checkFortioResult('{"DurationHistogram":{"Count":"12","Data":null}}')).toBeUndefined();
-    expect(checkFortioResult('{"DurationHistogram":')).toMatch(/malformed JSON result/);
-    expect(checkFortioResult('[1]')).toMatch(/not a JSON object/);
-    expect(checkFortioResult('{"RunType":"HTTP"}')).toMatch(/no DurationHistogram/);
-    expect(checkFortioResult('{"DurationHistogram":{"Count":"x"}}')).toMatch(/Count is not a count/);
-    expect(checkFortioResult('{"DurationHistogram":{"Count":1,"Data":{}}}')).toMatch(/Data is not an array/);
-  });
-
   test('substitutePlaceholders replaces every occurrence and escapes for JSON', () => {
-    const t = '{"a":"${JOB_NAME}","b":"${JOB_NAME}-${PHASE}","c":"${RUN_ID}/${ROUND}","d":"-t=${DURATION}"}';
-    const out = JSON.parse(substitutePlaceholders(t, { jobName: 'j"1', runId: 'r', round: 3, phase: 'warmup', duration: '30s' })) as Record<string, string>;
-    expect(out).toEqual({ a: 'j"1', b: 'j"1-warmup', c: 'r/3', d: '-t=30s' });
+    const t = '{"a":"${JOB_NAME}","b":"${JOB_NAME}-${PHASE}","c":"${RUN_ID}/${ROUND}","d":"-t=${DURATION}","e":"-qps=${QPS}"}';
+    const out = JSON.parse(substitutePlaceholders(t, { jobName: 'j"1', runId: 'r', round: 3, phase: 'warmup', duration: '30s', qps: 750 })) as Record<string, string>;
+    expect(out).toEqual({ a: 'j"1', b: 'j"1-warmup', c: 'r/3', d: '-t=30s', e: '-qps=750' });
   });
 
   test('validateTemplateMeta names bad fields', () => {
     expect(validateTemplateMeta('x')).toEqual(['meta.json is not a JSON object']);
-    const problems = validateTemplateMeta({ mode: 'mesh', namespace: '', targetUrl: 'u', image: 'i', qps: -1, connections: 1, durationSeconds: 1, warmupSeconds: 1, payloadBytes: 1, serverReplicas: 1 });
+    const problems = validateTemplateMeta({ mode: 'mesh', namespace: '', targetUrl: 'u', image: 'i', qps: -1, connections: 1, durationSeconds: 1, warmupSeconds: 1, responseBytes: 1, requestPayloadBytes: 0, serverReplicas: 1 });
     expect(problems).toEqual([expect.stringMatching(/'mode' must be one of baseline, sidecar, ambient/), expect.stringMatching(/'namespace'/), expect.stringMatching(/'qps'/)]);
   });
 
