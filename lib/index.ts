@@ -40,3 +40,6 @@ export type { MeshPolicyProps } from './istio/policy/mesh-policy';
 export * from './istio/policy/peer-authentication';
 export * from './istio/policy/telemetry';
 export * from './istio/policy/waypoint';
+export * from './istio/canary-phase';
+export * from './istio/istio-canary-revision';
+export * from './istio/revision-tags';

@@ -2,6 +2,7 @@ import { PlatformStack } from '../examples/existing-cluster-own-providers';
 import { MeshStack } from '../examples/new-cluster-one-construct';
 import { PaymentPoliciesStack } from '../examples/payment-policies';
 import { release, resourcesOf, synthJson, testApp } from './util';
+import { planDiff } from './istio/canary-util';
 
 describe('examples synthesize', () => {
   test('existing cluster, your own aliased providers', () => {
@@ -33,5 +34,31 @@ describe('examples synthesize', () => {
     expect(stack.refunds.resource.spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint' }]);
     const levels = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => String(m.data).includes('[CIM-')).map((m) => m.type));
     expect(levels).toEqual(['@cdktf/info']); // the one suppressed selector check
+  });
+});
+
+describe('examples/canary-upgrade: one context value per pipeline step', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { CANARY_STEPS, CanaryUpgradeStack } = require('../examples/canary-upgrade/canary-upgrade') as typeof import('../examples/canary-upgrade/canary-upgrade');
+  const steps = Object.keys(CANARY_STEPS);
+  const synths = steps.map((canaryStep) => synthJson(new CanaryUpgradeStack(testApp({ canaryStep }), 'canary')));
+
+  test('the steps run in the documented order', () => {
+    expect(steps).toEqual(['installed', 'stage-1', 'stage-2', 'promoted', 'data-plane', 'old-removed']);
+  });
+
+  test.each([
+    ['stage-1', { update: ['rev-label.shop'] }],
+    ['stage-2', { update: ['rev-label.checkout', 'rev-label.payments'] }],
+    ['promoted', { update: ['helm_release.istio-base', 'helm_release.istio-tag-prod-stable'] }],
+    ['data-plane', { update: ['helm_release.istio-cni', 'helm_release.ztunnel'] }],
+    ['old-removed', { destroy: ['helm_release.istiod'], update: ['rev-label.checkout', 'rev-label.payments', 'rev-label.shop'] }],
+  ])('step %s changes exactly what the phase table says', (step, diff) => {
+    const i = steps.indexOf(step);
+    expect(planDiff(synths[i - 1], synths[i])).toEqual({ create: [] as string[], destroy: [] as string[], ...diff });
+  });
+
+  test('an unknown step fails before anything is built', () => {
+    expect(() => new CanaryUpgradeStack(testApp({ canaryStep: 'finish' }), 'canary')).toThrow(/context 'canaryStep' must be one of installed, stage-1/);
   });
 });

@@ -68,6 +68,14 @@ export interface EksClusterOptions {
   readonly nodeAmiType?: string;
   /** Kubernetes labels on the nodes. @default - none */
   readonly nodeLabels?: Record<string, string>;
+  /**
+   * Generation of the managed node group (0–999). Raising it swaps the node group: Terraform creates
+   * a new group (name prefix `<cluster>-g<n>-`) before deleting the old one, and EKS drains each old
+   * node before terminating it. Use it to land every workload on nodes whose ztunnel already runs a
+   * new data plane (see IstioCanaryRevision, `DataPlaneUpdate.ON_DELETE`), or for any node refresh.
+   * @default 0
+   */
+  readonly nodeGroupGeneration?: number;
   /** Whether the API endpoint is reachable from the internet (Terraform must reach it). @default true */
   readonly endpointPublicAccess?: boolean;
   /** CIDRs allowed to the public endpoint. @default ['0.0.0.0/0'] */
@@ -123,6 +131,7 @@ export const EKS_CLUSTER_OPTION_SCHEMAS = {
   nodeCapacityType: opt(oneOf(['ON_DEMAND', 'SPOT'])),
   nodeAmiType: opt(str(64)),
   nodeLabels: opt(stringMap()),
+  nodeGroupGeneration: opt(num),
   endpointPublicAccess: opt(bool),
   publicAccessCidrs: opt(list(str(64), 40)),
   adminPrincipalArns: opt(list(str(2048), 100)),
@@ -164,6 +173,7 @@ export function validateEksClusterOptions(props: EksClusterOptions, prefix = '')
   validateIntRange(`${prefix}nodeMinSize`, minSize, 1, 450);
   validateIntRange(`${prefix}nodeMaxSize`, maxSize, minSize, 450);
   validateIntRange(`${prefix}nodeDesiredSize`, props.nodeDesiredSize ?? 3, minSize, maxSize);
+  validateIntRange(`${prefix}nodeGroupGeneration`, props.nodeGroupGeneration ?? 0, 0, 999);
   if (props.nodeInstanceTypes !== undefined && props.nodeInstanceTypes.length === 0) {
     throw invalid(`${prefix}nodeInstanceTypes`, 'must list at least one instance type', props.nodeInstanceTypes);
   }
@@ -342,7 +352,8 @@ export class EksCluster extends Construct implements IEksClusterRef {
     this.nodeGroup = new EksNodeGroup(this, 'NodeGroup', terraformSafe({
       provider,
       clusterName: this.cluster.name,
-      nodeGroupNamePrefix: namePrefix(props.clusterName, '-', PREFIX_LIMITS.eksNodeGroup),
+      // A new generation is a new name prefix: a replacement, created before the old group is deleted.
+      nodeGroupNamePrefix: namePrefix(props.clusterName, props.nodeGroupGeneration ? `-g${props.nodeGroupGeneration}-` : '-', PREFIX_LIMITS.eksNodeGroup),
       nodeRoleArn: this.roles.nodeRole.arn,
       subnetIds: nodeSubnets,
       instanceTypes,

@@ -1,16 +1,17 @@
-import { Annotations, Fn, ITerraformDependable, TerraformProvider, TerraformStack } from 'cdktf';
+import { Annotations, Fn, ITerraformDependable, TerraformProvider, TerraformStack, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { Namespace } from '@cdktf/provider-kubernetes/lib/namespace';
+import { stringify } from 'yaml';
 import {
   ALLOW_UNSUPPORTED_K8S_PROP, SUPPORT_DATE_CONTEXT, checkDefaultKubernetesVersion, checkKubernetesVersion, defaultKubernetesVersion, istioEndOfLifeWarning, isoDay,
 } from '../catalog/compatibility';
 import { ISTIO_CHART_REPOSITORY, IstioVersion, compareMinor } from '../catalog/istio-versions';
 import { IEksClusterRef } from '../eks/cluster-ref';
 import { invalid } from '../private/errors';
-import { HelmValues, checkEscapeValues } from '../private/helm-values';
-import { IstioChart, ambientInstallOrder, cniExcludedNamespaces } from '../private/istio-chart-values';
+import { HelmValues, checkEscapeValues, mergeValues } from '../private/helm-values';
+import { IstioChart, IstioValuesOptions, ambientInstallOrder, cniExcludedNamespaces, istioChartValues } from '../private/istio-chart-values';
 import { istioSourceWarnings, newIstioChartRelease } from '../private/istio-release';
 import { bool, checkFreeForm, checkProps, freeForm, instanceOf, list, num, opt, props as propsSchema, shaped, str, validatedAt } from '../private/props';
 import { terraformSafe } from '../private/terraform-escape';
@@ -112,6 +113,10 @@ export class IstioAmbientCluster extends Construct {
   public readonly ambientNamespaceNames: readonly string[];
   /** Synth-time warnings (also reported through Annotations). */
   public readonly warnings: string[];
+  private readonly escapeValues: Readonly<Record<IstioChart, HelmValues | undefined>>;
+  private readonly valuesOptions: IstioValuesOptions;
+  private readonly helmTimeoutSeconds: number;
+  private readonly helmProvider?: TerraformProvider;
   /** Name and region of the cluster (literals or tokens), for the one-mesh-per-cluster rule. */
   private readonly clusterIdentity: { readonly clusterName: string; readonly region: string };
 
@@ -136,6 +141,10 @@ export class IstioAmbientCluster extends Construct {
       [IstioChart.BASE]: props.baseValues, [IstioChart.CNI]: props.cniValues,
       [IstioChart.ISTIOD]: props.istiodValues, [IstioChart.ZTUNNEL]: props.ztunnelValues,
     };
+    this.escapeValues = escape;
+    this.valuesOptions = { imageHub: props.imageHub, istiodNamespace: ISTIO_SYSTEM_NAMESPACE, ztunnelReleaseName: RELEASE_NAMES[IstioChart.ZTUNNEL] };
+    this.helmTimeoutSeconds = timeout;
+    this.helmProvider = props.helmProvider;
     const made: Partial<Record<IstioChart, Release>> = {};
     let previous: ITerraformDependable[] = this.cluster.readyDependables;
     const versionGuard = this.kubernetesVersionPrecondition(allowUnsupported);
@@ -146,7 +155,7 @@ export class IstioAmbientCluster extends Construct {
         releaseName: RELEASE_NAMES[chart],
         namespace: ISTIO_SYSTEM_NAMESPACE,
         repository: this.chartRepository,
-        values: { imageHub: props.imageHub, istiodNamespace: ISTIO_SYSTEM_NAMESPACE, ztunnelReleaseName: RELEASE_NAMES[IstioChart.ZTUNNEL] },
+        values: this.valuesOptions,
         escapeValues: escape[chart],
         escapeProp: `${chart}Values`,
         createNamespace: chart === IstioChart.BASE,
@@ -252,6 +261,53 @@ export class IstioAmbientCluster extends Construct {
           isConcrete(clusterName) && isConcrete(region) ? `${clusterName} in ${region}` : 'the same cluster');
       }
     }
+  }
+
+  /**
+   * @internal Used by IstioCanaryRevision: a revisioned istiod release with the mesh's profile, hub,
+   * repository, Helm policy and `istiodValues` (then `extraValues`), i.e. the same mesh settings as the
+   * mesh's own istiod. Fails when the escape values hold a key known to be wrong for that minor.
+   */
+  public _revisionedIstiod(scope: Construct, id: string, o: {
+    version: IstioVersion; revision: string; extraValues?: HelmValues; dependsOn: ITerraformDependable[]; provider?: TerraformProvider; timeoutSeconds?: number;
+  }): Release {
+    return newIstioChartRelease(scope, id, {
+      chart: IstioChart.ISTIOD,
+      version: o.version,
+      releaseName: `istiod-${o.revision}`,
+      namespace: ISTIO_SYSTEM_NAMESPACE,
+      repository: this.chartRepository,
+      values: { ...this.valuesOptions, revision: o.revision },
+      escapeValues: this.escapeValues[IstioChart.ISTIOD] || o.extraValues ? mergeValues(this.escapeValues[IstioChart.ISTIOD] ?? {}, o.extraValues) : undefined,
+      escapeProp: 'istiodValues',
+      timeoutSeconds: o.timeoutSeconds ?? this.helmTimeoutSeconds,
+      provider: o.provider ?? this.helmProvider,
+      dependsOn: o.dependsOn,
+    });
+  }
+
+  /**
+   * @internal Used by IstioCanaryRevision, which takes over the versions of the mesh's base, cni and
+   * ztunnel releases during an upgrade: re-pins one release (same Terraform address, so an in-place
+   * `helm upgrade`) to `version` with the values the mesh gives that chart at that version, `extra`
+   * merged before the user's escape values, ordered after `after`.
+   */
+  public _repin(chart: IstioChart, version: IstioVersion, options: IstioValuesOptions, extra: HelmValues | undefined, after: ITerraformDependable[]): void {
+    const target = { [IstioChart.BASE]: this.base, [IstioChart.CNI]: this.cni, [IstioChart.ZTUNNEL]: this.ztunnel, [IstioChart.ISTIOD]: undefined }[chart];
+    if (!target) throw new Error(`_repin: ${chart} is not re-pinnable`);
+    checkEscapeValues(`${chart}Values`, this.escapeValues[chart], chart, version);
+    const values = mergeValues(mergeValues(istioChartValues(chart, version, { ...this.valuesOptions, ...options }), extra), this.escapeValues[chart]);
+    target.version = version.version;
+    target.values = [stringify(values)];
+    if (after.length > 0) target.dependsOn = after.map((d) => dependable(d));
+  }
+
+  /**
+   * @internal Used by IstioCanaryRevision once the unrevisioned istiod is retired: removes its
+   * release from the tree (Terraform uninstalls it). `istiod` then refers to a detached construct.
+   */
+  public _removeUnrevisionedIstiod(): void {
+    this.node.findChild('Releases').node.tryRemoveChild(pascal(IstioChart.ISTIOD));
   }
 
   /**

@@ -3,18 +3,31 @@
  * library sets are typed; every emitted object is validated against the real CRD schema in tests.
  */
 
-/** Metadata of an Istio resource: always namespaced. */
-export interface IstioResourceMetadata {
+/** Metadata of a Kubernetes object the library renders; `namespace` is absent for cluster-scoped kinds. */
+export interface KubernetesObjectMetadata {
   readonly name: string;
-  readonly namespace: string;
+  readonly namespace?: string;
   readonly labels?: Record<string, string>;
   readonly annotations?: Record<string, string>;
 }
 
-/** An Istio custom resource as rendered into the chart. */
-export interface IstioResource {
+/**
+ * A Kubernetes object as rendered into a generated chart: the common header; the body fields
+ * (`spec`, `webhooks`, …) are the kind's own and validated per kind in tests.
+ */
+export interface KubernetesObject {
   readonly apiVersion: string;
   readonly kind: string;
+  readonly metadata: KubernetesObjectMetadata;
+}
+
+/** Metadata of an Istio resource: always namespaced. */
+export interface IstioResourceMetadata extends KubernetesObjectMetadata {
+  readonly namespace: string;
+}
+
+/** An Istio custom resource as rendered into the chart. */
+export interface IstioResource extends KubernetesObject {
   readonly metadata: IstioResourceMetadata;
   readonly spec: Record<string, unknown>;
 }

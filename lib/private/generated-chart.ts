@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'cdktf';
 import { stringify } from 'yaml';
-import { IstioResource } from '../istio/resources';
+import { IstioResource, KubernetesObject } from '../istio/resources';
 import { invalid } from './errors';
 
 /** Files of a generated chart: relative path → content. */
@@ -50,6 +50,30 @@ function checkIdentity(prop: string, r: IstioResource): { group: string; kind: s
 }
 
 /**
+ * The identity of a plain Kubernetes object (a revision tag's MutatingWebhookConfiguration or
+ * Service): like {@link checkIdentity}, but the core group is allowed (`v1`, group ``) and
+ * cluster-scoped kinds have no namespace (an empty namespace part in the file name).
+ */
+function checkObjectIdentity(prop: string, r: KubernetesObject): { group: string; kind: string; namespace: string; name: string } {
+  const apiVersion = String(r.apiVersion);
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = apiVersion.slice(slash + 1);
+  if (slash === 0 || (group !== '' && !subdomain(group)) || version.length > 63 || !VERSION.test(version)) {
+    throw invalid(`${prop}.apiVersion`, 'must be [<group>/]<version> (group a DNS-1123 subdomain, version a DNS-1035 label)', r.apiVersion, "e.g. 'v1' or 'admissionregistration.k8s.io/v1'");
+  }
+  const kind = String(r.kind);
+  if (kind.length > 63 || !KIND.test(kind)) throw invalid(`${prop}.kind`, 'must be a Kubernetes kind', r.kind);
+  const name = String(r.metadata.name);
+  if (!subdomain(name)) throw invalid(`${prop}.metadata.name`, 'must be a DNS-1123 subdomain', r.metadata.name);
+  const namespace = r.metadata.namespace === undefined ? '' : String(r.metadata.namespace);
+  if (namespace !== '' && (namespace.length > 63 || !DNS1123_LABEL.test(namespace))) {
+    throw invalid(`${prop}.metadata.namespace`, 'must be a DNS-1123 label', r.metadata.namespace);
+  }
+  return { group, kind: kind.toLowerCase(), namespace, name };
+}
+
+/**
  * The template file of a resource: `templates/<kind>.<group>_<namespace>_<name>.yaml`. No part
  * can contain `_` or `/`, so distinct resources never share a file, and a kind starts with a letter,
  * so the name never starts with `_` (Helm skips such files as partials). Names that would pass 200
@@ -83,11 +107,16 @@ export function checkChartResources(prop: string, resources: readonly IstioResou
 }
 
 /**
- * Renders resources into the files of a Helm chart (apiVersion v2) with plain-YAML templates.
- * `checks` are library-written templates (Helm actions allowed) that render nothing or `fail` at
- * install time (e.g. a prerequisite CRD is missing); file names start with `check-`.
+ * Renders resources into the files of a Helm chart (apiVersion v2) with plain-YAML templates; plain
+ * Kubernetes objects (`objects`, e.g. a revision tag's webhook and Service) go beside them, checked
+ * the same way (identity, no duplicate across both lists, no `{{`). `checks` are library-written
+ * templates (Helm actions allowed) that render nothing or `fail` at install time (e.g. a
+ * prerequisite CRD is missing); their file names start with `check-`.
  */
-export function renderChart(name: string, description: string, resources: readonly IstioResource[], prop = 'resources', checks: ChartFiles = {}): ChartFiles {
+export function renderChart(
+  name: string, description: string, resources: readonly IstioResource[], prop = 'resources', objects: readonly KubernetesObject[] = [], objectsProp = 'kubernetesObjects',
+  checks: ChartFiles = {},
+): ChartFiles {
   if (name.length > 53 || !subdomain(name)) throw invalid('releaseName', 'must be a Helm release name (a DNS-1123 subdomain of at most 53 characters)', name);
   checkChartResources(prop, resources);
   const files: Record<string, string> = {
@@ -99,6 +128,14 @@ export function renderChart(name: string, description: string, resources: readon
   }
   resources.forEach((r, i) => {
     files[templateFileName(checkIdentity(`${prop}[${i}]`, r))] = stringify(r, { lineWidth: 0 });
+  });
+  objects.forEach((o, i) => {
+    const file = templateFileName(checkObjectIdentity(`${objectsProp}[${i}]`, o));
+    const label = `${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
+    if (files[file] !== undefined) throw invalid(objectsProp, 'must not contain two objects with the same API group, kind, namespace and name', label);
+    const text = stringify(o, { lineWidth: 0 });
+    if (text.includes('{{')) throw invalid(`${objectsProp}[${i}]`, "must not contain '{{' (Helm would parse it as a template)", label);
+    files[file] = text;
   });
   return files;
 }

@@ -233,3 +233,20 @@ describe('EksCluster: what Istio does not use is optional', () => {
     expect(resourcesOf(json, 'aws_eks_addon').map(([, a]) => a.addon_name).sort()).toEqual(['coredns', 'kube-proxy', 'vpc-cni']);
   });
 });
+
+describe('EksCluster: node-group swap by generation (the zero-downtime data-plane option)', () => {
+  test('generation 0 keeps the original name prefix; a raised generation is a new prefix, created before the old group is destroyed', () => {
+    const g0 = only(synth().json, 'aws_eks_node_group');
+    const g1 = only(synth({ nodeGroupGeneration: 1 }).json, 'aws_eks_node_group');
+    expect(g0.node_group_name_prefix).toBe('mesh-');
+    expect(g1.node_group_name_prefix).toBe('mesh-g1-');
+    // node_group_name_prefix forces replacement in the AWS provider; create_before_destroy orders the swap.
+    expect(g1.lifecycle).toMatchObject({ create_before_destroy: true });
+    const long = only(synth({ clusterName: 'c'.repeat(100), nodeGroupGeneration: 999 }).json, 'aws_eks_node_group');
+    expect(long.node_group_name_prefix).toBe(`${'c'.repeat(31)}-g999-`); // 37 characters, the EKS prefix limit
+  });
+
+  test.each([-1, 1.5, 1000])('fails when nodeGroupGeneration is %p', (n) => {
+    expect(() => synth({ nodeGroupGeneration: n })).toThrow(/^'nodeGroupGeneration' must be an integer from 0 to 999/);
+  });
+});

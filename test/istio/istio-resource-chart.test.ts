@@ -160,3 +160,38 @@ describe('writeChartDir', () => {
     expect(fs.readdirSync(path.join(out, 'assets'))).toEqual([]);
   });
 });
+
+describe('IstioResourceChart: plain Kubernetes objects (revision tags)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { revisionTagObjects } = require('../../lib/istio/revision-tags') as typeof import('../../lib/istio/revision-tags');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { IstioVersion } = require('../../lib/catalog/istio-versions') as typeof import('../../lib/catalog/istio-versions');
+  const [mwc, svc] = revisionTagObjects({ tag: 'prod', revision: '1-28-10', version: IstioVersion.of('1.28.10'), releaseName: 'istio-tag-prod', namespace: 'istio-system' });
+
+  test('core-group and cluster-scoped objects get their own unambiguous template files, beside Istio resources', () => {
+    const files = renderChart('istio-tag-prod', 'd', [], 'resources', [mwc, svc]);
+    expect(Object.keys(files).sort()).toEqual([
+      'Chart.yaml',
+      'templates/mutatingwebhookconfiguration.admissionregistration.k8s.io__istio-revision-tag-prod.yaml',
+      'templates/service._istio-system_istiod-revision-tag-prod.yaml',
+    ]);
+    expect(parse(files['templates/mutatingwebhookconfiguration.admissionregistration.k8s.io__istio-revision-tag-prod.yaml'])).toEqual(mwc);
+  });
+
+  test('the chart written at synth holds the objects; the release points at it', () => {
+    const stack = new TerraformStack(testApp(), 'tags');
+    new HelmProvider(stack, 'helm', {});
+    const chart = new IstioResourceChart(stack, 'Tag', { releaseName: 'istio-tag-prod', resources: [], kubernetesObjects: [mwc, svc], dependsOn: [] });
+    expect(release(synthJson(stack), 'istio-tag-prod').chart).toBe(chart.chartPath);
+    const out = Testing.fullSynth(stack);
+    const dir = path.join(out, 'stacks', 'tags', chart.chartPath, 'templates');
+    expect(fs.readdirSync(dir).sort()).toHaveLength(2);
+    expect(parse(fs.readFileSync(path.join(dir, 'service._istio-system_istiod-revision-tag-prod.yaml'), 'utf8'))).toEqual(svc);
+  });
+
+  test('fails when two objects share an identity, or an object has no valid apiVersion', () => {
+    expect(() => renderChart('x', 'd', [], 'resources', [mwc, mwc])).toThrow(/^'kubernetesObjects' must not contain two objects with the same API group, kind, namespace and name, got 'MutatingWebhookConfiguration \(cluster\)\/istio-revision-tag-prod'/);
+    expect(() => renderChart('x', 'd', [], 'resources', [{ ...svc, apiVersion: '/v1' }])).toThrow(/^'kubernetesObjects\[0\].apiVersion' must be \[<group>\/\]<version>/);
+    expect(() => renderChart('x', 'd', [], 'resources', [{ ...svc, metadata: { ...svc.metadata, annotations: { a: '{{ x }}' } } }])).toThrow(/^'kubernetesObjects\[0\]' must not contain '\{\{'/);
+  });
+});

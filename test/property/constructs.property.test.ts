@@ -16,6 +16,9 @@ import { eksHelmProviderConfig, eksKubernetesProviderConfig } from '../../lib/ek
 import { clusterNameVariableConfig, regionVariableConfig } from '../../lib/eks/variables';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { MeshCluster } from '../../lib/istio/mesh-cluster';
+import { IstioVersion } from '../../lib/catalog/istio-versions';
+import { CanaryPhase, CanaryStage } from '../../lib/istio/canary-phase';
+import { IstioCanaryRevision } from '../../lib/istio/istio-canary-revision';
 import { AuthorizationPolicy } from '../../lib/istio/policy/authorization-policy';
 import { PeerAuthentication } from '../../lib/istio/policy/peer-authentication';
 import { Telemetry } from '../../lib/istio/policy/telemetry';
@@ -71,6 +74,19 @@ const TARGETS: Record<string, Target> = {
   IstioAmbientCluster: {
     valid: () => ({ cluster: existingCluster(), ambientNamespaces: ['apps'], istiodValues: { pilot: { env: { A: '1' } } } }),
     make: (s, p) => new IstioAmbientCluster(s, 'Subject', p as never),
+  },
+  IstioCanaryRevision: {
+    valid: (s) => ({
+      mesh: new IstioAmbientCluster(s, 'Mesh', { cluster: existingCluster(), ambientNamespaces: ['apps', 'shop'], istioVersion: IstioVersion.of('1.22.5') }),
+      canaryVersion: IstioVersion.V1_22_8, phase: CanaryPhase.of('stage-1'), stages: [CanaryStage.namespaces('shop'), CanaryStage.percent(100)],
+      stableTag: 'blue', canaryTag: 'green', pinnedNamespaces: ['apps'], istiodValues: { pilot: { env: { A: '1' } } },
+    }),
+    make: (s, p) => new IstioCanaryRevision(s, 'Subject', p as never),
+    // Tags must differ; the phase names a stage; stages must not name a pinned namespace; versions order.
+    related: {
+      stableTag: ['canaryTag'], canaryTag: ['stableTag'], stages: ['phase'], pinnedNamespaces: ['stages'],
+      canaryVersion: ['dataPlaneVersion', 'phase'], canaryRevision: ['stableTag', 'canaryTag'],
+    },
   },
   'MeshCluster.create': {
     valid: () => ({ clusterName: 'mesh', region: 'eu-west-1', kubernetesVersion: '1.33', nodeInstanceTypes: ['m7i.large'], tags: { team: 'platform' } }),
