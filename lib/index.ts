@@ -29,6 +29,17 @@ export {
 } from './wire/results-layout';
 export type { RunMetadata, RunFailure, ProxyResourceSamples, CalibrationRecord, CalibrationStep } from './wire/results-layout';
 export * from './eks/variables';
+export * from './catalog/gateway-api';
+export * from './catalog/istio-apis';
+export * from './catalog/ztunnel-authorization';
+export * from './istio/checks/check-registry';
+export * from './istio/checks/mesh-prechecks';
+export * from './istio/policy/authorization-policy';
+export { MeshPolicy } from './istio/policy/mesh-policy';
+export type { MeshPolicyProps } from './istio/policy/mesh-policy';
+export * from './istio/policy/peer-authentication';
+export * from './istio/policy/telemetry';
+export * from './istio/policy/waypoint';
 export * from './istio/canary-phase';
 export * from './istio/istio-canary-revision';
 export * from './istio/revision-tags';

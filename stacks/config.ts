@@ -12,6 +12,8 @@ export interface ReadyStackConfig {
   readonly istioVersion: IstioVersion;
   readonly kubernetesVersion: string;
   readonly allowUnsupportedKubernetesVersion: boolean;
+  /** The benchmark stack also deploys the `ambient-waypoint` mode (context `benchmarkWaypoint`, env `BENCH_WAYPOINT`; needs the Gateway API CRDs). */
+  readonly benchmarkWaypoint: boolean;
 }
 
 /**
@@ -42,5 +44,6 @@ export function readyStackConfig(app: App): ReadyStackConfig {
     istioVersion,
     kubernetesVersion: k8s,
     allowUnsupportedKubernetesVersion: allow === 'true',
+    benchmarkWaypoint: (ctx('benchmarkWaypoint') ?? process.env.BENCH_WAYPOINT) === 'true',
   };
 }

@@ -2,6 +2,7 @@ import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BenchmarkHarness } from '../lib/benchmark/benchmark-harness';
 import { BenchmarkNodeGroup } from '../lib/benchmark/benchmark-node-group';
+import { ALL_MODES, DEFAULT_MODES } from '../lib/benchmark/contract';
 import { EksCluster } from '../lib/eks/eks-cluster';
 import { IstioAmbientCluster } from '../lib/istio/istio-ambient-cluster';
 import { MeshCluster } from '../lib/istio/mesh-cluster';
@@ -10,7 +11,8 @@ import { ReadyStackConfig } from './config';
 
 /**
  * A new EKS cluster with Istio ambient, two dedicated benchmark nodes in one AZ, and the benchmark
- * harness (no mesh, sidecar, ambient) that `mesh-bench run` drives.
+ * harness (no mesh, sidecar, ambient; plus ambient with a waypoint with `BENCH_WAYPOINT=true`) that
+ * `mesh-bench run` drives.
  */
 export class MeshBenchmarkStack extends TerraformStack {
   public readonly mesh: IstioAmbientCluster;
@@ -27,7 +29,9 @@ export class MeshBenchmarkStack extends TerraformStack {
     });
     // Both benchmark nodes in the first private subnet: one AZ, identical hardware for every mode.
     new BenchmarkNodeGroup(this, 'BenchNodes', { cluster, subnetId: cluster.vpc!.privateSubnets[0].id, instanceType: 'm6i.2xlarge' });
-    this.harness = new BenchmarkHarness(this, 'Harness', { mesh: this.mesh, kubernetesProvider: kubernetes });
+    this.harness = new BenchmarkHarness(this, 'Harness', {
+      mesh: this.mesh, kubernetesProvider: kubernetes, modes: config.benchmarkWaypoint ? [...ALL_MODES] : [...DEFAULT_MODES],
+    });
     new TerraformOutput(this, 'benchmark_namespaces', { value: Fn.join(',', this.harness.modes.map((m) => this.harness.byMode[m]!.namespace.metadata.name)) });
   }
 }

@@ -1,5 +1,6 @@
 import { PlatformStack } from '../examples/existing-cluster-own-providers';
 import { MeshStack } from '../examples/new-cluster-one-construct';
+import { PaymentPoliciesStack } from '../examples/payment-policies';
 import { release, resourcesOf, synthJson, testApp } from './util';
 import { planDiff } from './istio/canary-util';
 
@@ -21,6 +22,18 @@ describe('examples synthesize', () => {
     expect(resourcesOf(json, 'aws_subnet')).toHaveLength(6);
     expect(release(json, 'istiod').version).toBe('1.22.8');
     expect(JSON.stringify(json.provider!.helm)).toContain('get-token');
+  });
+
+  test('payment policies: the seed case, a Telemetry override and an L7 rule on a waypoint; no precheck error or warning', () => {
+    const app = testApp();
+    const stack = new PaymentPoliciesStack(app, 'payments');
+    const json = synthJson(stack);
+    expect(resourcesOf(json, 'helm_release').map(([, r]) => r.name).filter((n) => String(n).startsWith('policy-')).sort()).toEqual([
+      'policy-authz-payments-no-refunds-from-shop', 'policy-authz-payments-payment-callers', 'policy-telemetry-payments-payment-metrics', 'policy-waypoint-payments-waypoint',
+    ]);
+    expect(stack.refunds.resource.spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint' }]);
+    const levels = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => String(m.data).includes('[CIM-')).map((m) => m.type));
+    expect(levels).toEqual(['@cdktf/info']); // the one suppressed selector check
   });
 });
 

@@ -77,4 +77,11 @@ describe('mesh-benchmark ready stack', () => {
       expect(g.subnet_ids as string[]).toHaveLength(1);
     }
   });
+
+  test('context benchmarkWaypoint=true adds the ambient-waypoint mode with its Waypoint', () => {
+    const app = buildApp(testApp({ benchmarkWaypoint: 'true' }));
+    const stack = app.node.findChild('mesh-benchmark') as import('../stacks/mesh-benchmark-stack').MeshBenchmarkStack;
+    expect(stack.harness.modes).toEqual(['baseline', 'sidecar', 'ambient', 'ambient-waypoint']);
+    expect(release(synthJson(stack), 'policy-waypoint-mesh-bench-ambient-waypoint-waypoint').namespace).toBe('istio-system');
+  });
 });

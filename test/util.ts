@@ -5,6 +5,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { SUPPORT_DATE_CONTEXT } from '../lib/catalog/compatibility';
+import { IstioAmbientCluster, IstioAmbientClusterProps } from '../lib/istio/istio-ambient-cluster';
 import { MeshCluster } from '../lib/istio/mesh-cluster';
 
 /** The day tests judge support dates by, so results do not change with the calendar. */
@@ -16,8 +17,8 @@ export function testApp(context: Record<string, unknown> = {}): App {
 }
 
 /** A stack with default AWS, Helm and Kubernetes providers, as a user's stack would have. */
-export function testStack(context: Record<string, unknown> = {}): TerraformStack {
-  const stack = new TerraformStack(testApp(context), 'test');
+export function testStack(context: Record<string, unknown> = {}, app: App = testApp(context)): TerraformStack {
+  const stack = new TerraformStack(app, 'test');
   new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
   new HelmProvider(stack, 'helm', {});
   new KubernetesProvider(stack, 'kubernetes', {});
@@ -63,6 +64,38 @@ export function sharedIstioDir(minor: string): string | undefined {
   // eslint-disable-next-line no-console
   console.warn(`SKIPPED conformance tests for Istio ${minor}: ${dir} not found (clone with ../shared beside the repo, or set ISTIO_SHARED_DIR)`);
   return undefined;
+}
+
+/**
+ * A mesh on an existing cluster, for tests of constructs that need one (policies, waypoints, prechecks).
+ * The one place to adapt when IstioAmbientCluster's cluster props change.
+ */
+export function testMesh(stack: TerraformStack, props: Partial<IstioAmbientClusterProps> = {}): IstioAmbientCluster {
+  return new IstioAmbientCluster(stack, 'Mesh', { cluster: existingCluster(), ...props });
+}
+
+const synthesized = new WeakSet<TerraformStack>();
+
+/** Annotations of a given level anywhere in the stack, after running aspects once (`[path] message`). */
+export function annotationsOf(stack: TerraformStack, level: 'error' | 'warning' | 'info'): string[] {
+  if (!synthesized.has(stack)) Testing.synth(stack, true);
+  synthesized.add(stack);
+  return stack.node.findAll().flatMap((c) => c.node.metadata
+    .filter((m) => m.type === `@cdktf/${level === 'warning' ? 'warn' : level}`)
+    .map((m) => `[${c.node.path}] ${String(m.data)}`));
+}
+
+/** The CRD files of a Gateway API release in ../shared/gateway-api (`v1.2.1`, `standard`), or undefined with a printed reason. */
+export function sharedGatewayApiFiles(version: string, channel: string): string[] | undefined {
+  const base = process.env.ISTIO_SHARED_DIR ?? path.resolve(__dirname, '..', '..', 'shared');
+  const dir = path.join(base, 'gateway-api', version, channel);
+  if (!fs.existsSync(dir)) {
+    if (process.env.CI === 'true') throw new Error(`${dir} is missing: CI must validate against the real Gateway API CRDs`);
+    // eslint-disable-next-line no-console
+    console.warn(`SKIPPED Gateway API ${version} ${channel}: ${dir} not found`);
+    return undefined;
+  }
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(dir, f));
 }
 
 /** Every warning annotation in a construct tree (what `cdktf synth` prints as warnings). */

@@ -3,7 +3,7 @@
  * benchmark run assumes (server pods and load nodes exist, each mode's namespace is meshed the
  * way the mode says, modes share hardware). Tested with made-up facts; no I/O.
  */
-import { BenchmarkMode, COMPONENT_LABEL, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE, RUN_LABEL } from '../benchmark/contract';
+import { BENCH_WAYPOINT_NAME, BenchmarkMode, COMPONENT_LABEL, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE, RUN_LABEL, USE_WAYPOINT_LABEL } from '../benchmark/contract';
 import type { PodView } from '../kube/types';
 
 /** Namespace label enabling sidecar injection (default revision). */
@@ -30,7 +30,8 @@ export function hasIstioProxy(pod: PodView): boolean {
  * Checks a mode's namespace labels and server pods against the mode (pure).
  * baseline: no injection (`istio-injection=enabled` or `istio.io/rev`) and not ambient;
  * sidecar: injection, not ambient, every server pod has `istio-proxy`;
- * ambient: `istio.io/dataplane-mode=ambient`, no injection, no server pod has `istio-proxy`.
+ * ambient: `istio.io/dataplane-mode=ambient`, no injection, no server pod has `istio-proxy`;
+ * ambient-waypoint: as ambient, plus `istio.io/use-waypoint` on the namespace.
  * `istio-injection=disabled` counts as no injection.
  */
 export function checkMeshState(mode: BenchmarkMode, namespace: string, nsLabels: Readonly<Record<string, string>>, serverPods: readonly PodView[]): string[] {
@@ -55,10 +56,14 @@ export function checkMeshState(mode: BenchmarkMode, namespace: string, nsLabels:
       if (unproxied.length > 0) problems.push(`${where}: server pods ${unproxied.join(', ')} have no ${ISTIO_PROXY_CONTAINER} container; restart them after labelling the namespace`);
       break;
     case BenchmarkMode.AMBIENT:
+    case BenchmarkMode.AMBIENT_WAYPOINT:
       if (!ambient) problems.push(`${where} is not enrolled in ambient mode; label it ${DATAPLANE_MODE_LABEL}=ambient`);
       if (injection || revision) problems.push(`${where} also enables sidecar injection; ambient must have no ${INJECTION_LABEL}=enabled or ${REVISION_LABEL}`);
       if (proxied.length > 0) problems.push(`${where}: server pods ${proxied.join(', ')} have an ${ISTIO_PROXY_CONTAINER} container; ambient pods must not`);
       break;
+  }
+  if (mode === BenchmarkMode.AMBIENT_WAYPOINT && !nsLabels[USE_WAYPOINT_LABEL]) {
+    problems.push(`${where} has no ${USE_WAYPOINT_LABEL} label; its traffic would skip the waypoint (label it ${USE_WAYPOINT_LABEL}=${BENCH_WAYPOINT_NAME})`);
   }
   return problems;
 }
@@ -159,9 +164,9 @@ export function judgePreflight(f: PreflightFacts): PreflightReport {
         else if (nodeNames.length > 0 && !nodeNames.includes(p.nodeName)) problems.push(`mode ${m.mode}: server pod ${p.name} is on node ${p.nodeName}, which does not exist`);
       }
       problems.push(...checkMeshState(m.mode, m.namespace, m.namespaceLabels, servers));
-      if (m.mode === BenchmarkMode.AMBIENT) {
+      if (m.mode === BenchmarkMode.AMBIENT || m.mode === BenchmarkMode.AMBIENT_WAYPOINT) {
         const uncaptured = servers.filter((p) => p.annotations[AMBIENT_REDIRECTION_ANNOTATION] !== 'enabled').map((p) => p.name);
-        if (uncaptured.length > 0) warnings.push(`mode ambient: server pods ${uncaptured.join(', ')} lack ${AMBIENT_REDIRECTION_ANNOTATION}=enabled; ztunnel may not capture their traffic`);
+        if (uncaptured.length > 0) warnings.push(`mode ${m.mode}: server pods ${uncaptured.join(', ')} lack ${AMBIENT_REDIRECTION_ANNOTATION}=enabled; ztunnel may not capture their traffic`);
       }
     }
     if (m.loadSelector === '') {

@@ -5,6 +5,7 @@ import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { Namespace } from '@cdktf/provider-kubernetes/lib/namespace';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { IstioAmbientCluster } from '../istio/istio-ambient-cluster';
+import { WAYPOINT, Waypoint } from '../istio/policy/waypoint';
 import { invalid } from '../private/errors';
 import { bool, checkProps, instanceOf, list, num, opt, props as propsSchema, str, stringMap, struct, validatedAt } from '../private/props';
 import { terraformSafe } from '../private/terraform-escape';
@@ -12,14 +13,14 @@ import { validateIntRange, validateNamespaceName } from '../private/validate';
 import { BenchmarkCliAccess, BenchmarkCliSubject } from './benchmark-cli-access';
 import { BenchmarkNodeGroup } from './benchmark-node-group';
 import {
-  ALL_MODES, BenchmarkMode, COMPONENT_LABEL, JOB_META_KEY, JOB_TEMPLATE_CONFIGMAP, JOB_TEMPLATE_KEY, JobTemplateMeta, MODE_LABEL,
+  ALL_MODES, BENCH_WAYPOINT_NAME, BenchmarkMode, COMPONENT_LABEL, DEFAULT_MODES, JOB_META_KEY, JOB_TEMPLATE_CONFIGMAP, JOB_TEMPLATE_KEY, JobTemplateMeta, MODE_LABEL,
   NODE_ROLE_LABEL, NODE_TAINT_KEY, PART_OF_LABEL, PART_OF_VALUE,
 } from './contract';
 import { PodPlacement, loadJobTemplate } from './load-job';
 
 /** Props of {@link BenchmarkHarness}. */
 export interface BenchmarkHarnessProps {
-  /** The arms to deploy. @default ALL_MODES (baseline, sidecar, ambient) */
+  /** The arms to deploy; add `BenchmarkMode.AMBIENT_WAYPOINT` for ambient with L7 (needs the Gateway API CRDs). @default DEFAULT_MODES (baseline, sidecar, ambient) */
   readonly modes?: BenchmarkMode[];
   /**
    * The Istio control plane in this stack; harness namespaces are created after it.
@@ -116,7 +117,7 @@ const SCHEMA = propsSchema({
 /** Checks the props (shape, then values) and resolves the defaults; throws before any child exists. */
 function validateHarness(scope: Construct, props: BenchmarkHarnessProps) {
   checkProps('BenchmarkHarness', SCHEMA, props);
-  const modes = props.modes ?? [...ALL_MODES];
+  const modes = props.modes ?? [...DEFAULT_MODES];
   if (modes.length === 0) throw invalid('modes', 'must list at least one mode', modes, `modes: ${ALL_MODES.join(', ')}`);
   for (const m of modes) {
     if (!ALL_MODES.includes(m)) throw invalid('modes', 'must contain only known modes', m, `modes: ${ALL_MODES.join(', ')}`);
@@ -147,6 +148,9 @@ function validateHarness(scope: Construct, props: BenchmarkHarnessProps) {
     throw invalid('modes', `include '${meshModes.join("', '")}', which need an Istio control plane: pass 'mesh', add an IstioAmbientCluster to the stack, or set 'istioInstalledElsewhere: true'`, modes);
   }
   if (props.sidecarRevision !== undefined) validateNamespaceName('sidecarRevision', props.sidecarRevision);
+  if (modes.includes(BenchmarkMode.AMBIENT_WAYPOINT) && !mesh) {
+    throw invalid('modes', `include '${BenchmarkMode.AMBIENT_WAYPOINT}', whose Waypoint construct needs the mesh: pass 'mesh' or add an IstioAmbientCluster to the stack`, modes);
+  }
   if ((props.cliOperatorPrincipalArns ?? []).length > 0 && mesh === undefined) {
     throw invalid('cliOperatorPrincipalArns', "need the mesh's cluster for the access entries: pass 'mesh' or add an IstioAmbientCluster to the stack", props.cliOperatorPrincipalArns);
   }
@@ -177,6 +181,7 @@ export function modeNamespaceLabels(mode: BenchmarkMode, sidecarRevision?: strin
     case BenchmarkMode.BASELINE: return { ...common, 'istio-injection': 'disabled' };
     case BenchmarkMode.SIDECAR: return { ...common, ...(sidecarRevision ? { 'istio.io/rev': sidecarRevision } : { 'istio-injection': 'enabled' }) };
     case BenchmarkMode.AMBIENT: return { ...common, 'istio.io/dataplane-mode': 'ambient' };
+    case BenchmarkMode.AMBIENT_WAYPOINT: return { ...common, 'istio.io/dataplane-mode': 'ambient', [WAYPOINT.useLabel]: BENCH_WAYPOINT_NAME };
   }
 }
 
@@ -206,6 +211,8 @@ export class BenchmarkHarness extends Construct {
   public readonly modes: readonly BenchmarkMode[];
   public readonly byMode: Partial<Record<BenchmarkMode, BenchmarkModeResources>> = {};
   public readonly cliAccess: BenchmarkCliAccess;
+  /** The server namespace's waypoint in `ambient-waypoint` mode. */
+  public readonly waypoint?: Waypoint;
 
   constructor(scope: Construct, id: string, props: BenchmarkHarnessProps = {}) {
     super(scope, id);
@@ -231,6 +238,12 @@ export class BenchmarkHarness extends Construct {
       const namespace = new Namespace(group, 'Namespace', terraformSafe({
         provider, metadata: { name: nsName, labels: modeNamespaceLabels(mode, props.sidecarRevision) }, dependsOn: after.length ? after : undefined,
       }));
+      if (mode === BenchmarkMode.AMBIENT_WAYPOINT) {
+        // The namespace carries istio.io/use-waypoint itself (one owner of its labels); the waypoint waits for it.
+        this.waypoint = new Waypoint(group, 'Waypoint', {
+          mesh: mesh!, namespace: nsName, name: BENCH_WAYPOINT_NAME, useInNamespaces: [], installAfter: [namespace],
+        });
+      }
       const annotations = mode === BenchmarkMode.SIDECAR ? { ...SIDECAR_PROXY_ANNOTATIONS } : {};
       const serverLabels = { [PART_OF_LABEL]: PART_OF_VALUE, [MODE_LABEL]: mode, [COMPONENT_LABEL]: 'server', app: 'fortio-server' };
       const server = new DeploymentV1(group, 'Server', terraformSafe({
@@ -299,8 +312,9 @@ export class BenchmarkHarness extends Construct {
   }
 }
 
+/** `ambient-waypoint` → `AmbientWaypoint` (construct ids are PascalCase). */
 function pascal(s: string): string {
-  return s[0].toUpperCase() + s.slice(1);
+  return s.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 }
 
 function findMesh(scope: Construct): IstioAmbientCluster | undefined {

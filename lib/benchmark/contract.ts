@@ -4,23 +4,33 @@
  * constants; nothing else may spell them out.
  */
 
-/** The three arms of the benchmark. The wire strings appear in labels and file names. */
+/** The arms of the benchmark. The wire strings appear in labels and file names. */
 export enum BenchmarkMode {
   /** No mesh: plain Kubernetes networking. */
   BASELINE = 'baseline',
   /** Envoy sidecar injected into every pod. */
   SIDECAR = 'sidecar',
-  /** Ambient mode: ztunnel on each node, no sidecar. */
+  /** Ambient mode, L4 only: ztunnel on each node, no sidecar. */
   AMBIENT = 'ambient',
+  /** Ambient mode with L7: the server namespace's traffic also goes through a waypoint proxy (the fair comparison with sidecars, which process L7). */
+  AMBIENT_WAYPOINT = 'ambient-waypoint',
 }
 
 /** All modes, in their canonical order (baseline first: deltas are computed against it). */
-export const ALL_MODES: readonly BenchmarkMode[] = [BenchmarkMode.BASELINE, BenchmarkMode.SIDECAR, BenchmarkMode.AMBIENT];
+export const ALL_MODES: readonly BenchmarkMode[] = [BenchmarkMode.BASELINE, BenchmarkMode.SIDECAR, BenchmarkMode.AMBIENT, BenchmarkMode.AMBIENT_WAYPOINT];
+
+/** The modes a harness deploys by default (the waypoint mode is opt-in: it needs the Gateway API CRDs). */
+export const DEFAULT_MODES: readonly BenchmarkMode[] = [BenchmarkMode.BASELINE, BenchmarkMode.SIDECAR, BenchmarkMode.AMBIENT];
+
+/** Name of the waypoint `Gateway` in the `ambient-waypoint` namespace (also its `istio.io/use-waypoint` label value). */
+export const BENCH_WAYPOINT_NAME = 'waypoint';
+/** Istio's label sending a namespace's traffic through a waypoint (the CLI checks it; the harness sets it through the Waypoint construct's constant). */
+export const USE_WAYPOINT_LABEL = 'istio.io/use-waypoint';
 
 /** Labels every harness object carries. */
 export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
 export const PART_OF_VALUE = 'mesh-benchmark';
-/** Label carrying the mode (`baseline` | `sidecar` | `ambient`) on namespaces, pods, ConfigMaps and Jobs. */
+/** Label carrying the mode (`baseline` | `sidecar` | `ambient` | `ambient-waypoint`) on namespaces, pods, ConfigMaps and Jobs. */
 export const MODE_LABEL = 'mesh-bench/mode';
 /** Label separating the echo server pods (`server`) from the load Job pods (`load`). */
 export const COMPONENT_LABEL = 'mesh-bench/component';

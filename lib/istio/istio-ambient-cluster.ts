@@ -1,4 +1,4 @@
-import { Annotations, Fn, ITerraformDependable, TerraformProvider, dependable } from 'cdktf';
+import { Annotations, Fn, ITerraformDependable, TerraformProvider, TerraformStack, dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
@@ -16,6 +16,7 @@ import { istioSourceWarnings, newIstioChartRelease } from '../private/istio-rele
 import { bool, checkFreeForm, checkProps, freeForm, instanceOf, list, num, opt, props as propsSchema, shaped, str, validatedAt } from '../private/props';
 import { terraformSafe } from '../private/terraform-escape';
 import { isConcrete, validateChartRepository, validateIntRange, validateNamespaceName } from '../private/validate';
+import { MeshPrechecks } from './checks/mesh-prechecks';
 import { IstioResourceChart } from './istio-resource-chart';
 import { MeshCluster } from './mesh-cluster';
 import { IstioResource, MtlsMode, peerAuthentication } from './resources';
@@ -196,6 +197,7 @@ export class IstioAmbientCluster extends Construct {
     })));
 
     for (const w of this.warnings) Annotations.of(this).addWarning(w);
+    MeshPrechecks.addTo(TerraformStack.of(this));
   }
 
   private validate(props: IstioAmbientClusterProps) {

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Token } from 'cdktf';
 import { stringify } from 'yaml';
 import { IstioResource, KubernetesObject } from '../istio/resources';
 import { invalid } from './errors';
@@ -97,23 +98,34 @@ export function checkChartResources(prop: string, resources: readonly IstioResou
     const label = `${r.kind} ${r.metadata.namespace}/${r.metadata.name}`;
     if (seen.has(file)) throw invalid(prop, 'must not contain two resources with the same API group, kind, namespace and name', label);
     seen.set(file, label);
-    if (stringify(r, { lineWidth: 0 }).includes('{{')) throw invalid(`${prop}[${i}]`, "must not contain '{{' (Helm would parse it as a template)", label);
+    const text = stringify(r, { lineWidth: 0 });
+    if (text.includes('{{')) throw invalid(`${prop}[${i}]`, "must not contain '{{' (Helm would parse it as a template)", label);
+    if (Token.isUnresolved(text)) {
+      throw invalid(`${prop}[${i}]`, 'must not contain Terraform tokens (variables, references): the chart is written at synth, before Terraform knows them', label);
+    }
   });
 }
 
 /**
  * Renders resources into the files of a Helm chart (apiVersion v2) with plain-YAML templates; plain
  * Kubernetes objects (`objects`, e.g. a revision tag's webhook and Service) go beside them, checked
- * the same way (identity, no duplicate across both lists, no `{{`).
+ * the same way (identity, no duplicate across both lists, no `{{`). `checks` are library-written
+ * templates (Helm actions allowed) that render nothing or `fail` at install time (e.g. a
+ * prerequisite CRD is missing); their file names start with `check-`.
  */
 export function renderChart(
   name: string, description: string, resources: readonly IstioResource[], prop = 'resources', objects: readonly KubernetesObject[] = [], objectsProp = 'kubernetesObjects',
+  checks: ChartFiles = {},
 ): ChartFiles {
   if (name.length > 53 || !subdomain(name)) throw invalid('releaseName', 'must be a Helm release name (a DNS-1123 subdomain of at most 53 characters)', name);
   checkChartResources(prop, resources);
   const files: Record<string, string> = {
     'Chart.yaml': stringify({ apiVersion: 'v2', name, description, type: 'application', version: '1.0.0' }),
   };
+  for (const [file, text] of Object.entries(checks)) {
+    if (!/^check-[a-z0-9-]+\.yaml$/.test(file)) throw invalid('installChecks', "must name files 'check-<name>.yaml'", file);
+    files[`templates/${file}`] = text;
+  }
   resources.forEach((r, i) => {
     files[templateFileName(checkIdentity(`${prop}[${i}]`, r))] = stringify(r, { lineWidth: 0 });
   });

@@ -1,14 +1,10 @@
 import { knownWrongKeys } from '../catalog/istio-wrong-keys';
 import { IstioVersion, ValuesWrapper } from '../catalog/istio-versions';
 import { invalid } from './errors';
-import { checkFreeForm } from './props';
+import { checkFreeForm, isPlainObject } from './props';
 
 /** Free-form Helm values for one chart (what `--values` would take). */
 export type HelmValues = { readonly [key: string]: unknown };
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Merges `override` onto `base` the way Helm merges values files: maps merge key by key,

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Fn, Token } from 'cdktf';
 
 /**
@@ -18,3 +19,17 @@ export const PREFIX_LIMITS = {
   securityGroup: 100,
   launchTemplate: 99,
 } as const;
+
+/** Helm's limit on release names (they become label values and Secret names). */
+export const HELM_RELEASE_NAME_MAX = 53;
+
+/**
+ * A Helm release name from DNS-1123 parts joined by '-': kept as is up to 53 characters, otherwise
+ * cut and ended with 8 hex digits of a hash of the full name, so distinct long names stay distinct.
+ */
+export function helmReleaseName(...parts: string[]): string {
+  const full = parts.join('-');
+  if (full.length <= HELM_RELEASE_NAME_MAX) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  return `${full.slice(0, HELM_RELEASE_NAME_MAX - 9).replace(/-+$/, '')}-${hash}`;
+}

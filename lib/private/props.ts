@@ -109,7 +109,8 @@ export function checkProps(what: string, schema: Schema, value: unknown, root?: 
   const keys = (issue.path ?? []).map((p) => String((p as { key: unknown }).key));
   if (issue.type === 'strict_object' && typeof issue.input === 'string') {
     // valibot reports an unknown key with the key as input and its parent path.
-    const parent = [root, ...keys.slice(0, -1)].filter((k) => k !== undefined).join('.');
+    const rawKeys = (issue.path ?? []).map((p) => (p as { key: unknown }).key);
+    const parent = rawKeys.length > 1 || root ? joinPath(root, rawKeys.slice(0, -1)) : '';
     const known = knownKeys(schema, keys.slice(0, -1));
     throw invalid(parent ? `${parent}.${issue.input}` : issue.input, `is not a prop of ${parent ? `'${parent}'` : what}`, issue.input,
       known.length > 0 ? `known: ${known.join(', ')}` : undefined);
@@ -131,12 +132,17 @@ function joinPath(root: string | undefined, keys: unknown[]): string {
   return out || 'props';
 }
 
+/** One step down a schema: an object's entry, or a list's item for an index (optional wrappers unwrapped). */
+function childSchema(schema: unknown, key: string): unknown {
+  let s = schema;
+  while (s && (s as { wrapped?: unknown }).wrapped) s = (s as { wrapped: unknown }).wrapped;
+  if (/^\d+$/.test(key) && (s as { item?: unknown } | undefined)?.item) return (s as { item: unknown }).item;
+  return (s as { entries?: Record<string, unknown> } | undefined)?.entries?.[key];
+}
+
 function entrySchema(schema: Schema, path: string[]): unknown {
   let s: unknown = schema;
-  for (const k of path) {
-    while (s && (s as { wrapped?: unknown }).wrapped) s = (s as { wrapped: unknown }).wrapped;
-    s = (s as { entries?: Record<string, unknown> } | undefined)?.entries?.[k];
-  }
+  for (const k of path) s = childSchema(s, k);
   return s;
 }
 
@@ -150,8 +156,7 @@ function messageOf(schema: unknown): string | undefined {
 function knownKeys(schema: Schema, path: string[]): string[] {
   let s: unknown = schema;
   for (const k of path) {
-    const entries = (s as { entries?: Record<string, unknown> }).entries;
-    s = entries?.[k];
+    s = childSchema(s, k);
     while (s && (s as { wrapped?: unknown }).wrapped) s = (s as { wrapped: unknown }).wrapped;
   }
   const entries = (s as { entries?: Record<string, unknown> } | undefined)?.entries;

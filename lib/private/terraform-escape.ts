@@ -20,6 +20,10 @@
  * - a string that is meant as a Terraform expression: build those from tokens (`Fn.*`, `ref`).
  */
 
+import { isPlainObject } from './props';
+
+export { isPlainObject };
+
 /** cdktf's encoding of a string token (tokens/private/encoding.js: BEGIN_STRING_TOKEN_MARKER … END_TOKEN_MARKER). */
 export const CDKTF_STRING_TOKEN = /\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}/g;
 
@@ -41,13 +45,6 @@ export function terraformString(text: string): string {
     last = m.index! + m[0].length;
   }
   return out + escapeLiteral(text.slice(last));
-}
-
-/** True for `{}` literals and `Object.create(null)`, false for class instances (tokens, constructs). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /**

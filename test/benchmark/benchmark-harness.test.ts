@@ -7,7 +7,7 @@ import { BenchmarkNodeGroup } from '../../lib/benchmark/benchmark-node-group';
 import { EksCluster } from '../../lib/eks/eks-cluster';
 import { MeshCluster } from '../../lib/istio/mesh-cluster';
 import {
-  ALL_MODES, BenchmarkMode, JOB_META_KEY, JOB_TEMPLATE_CONFIGMAP, JOB_TEMPLATE_KEY, LOAD_CONTAINER, PLACEHOLDERS,
+  DEFAULT_MODES, BenchmarkMode, JOB_META_KEY, JOB_TEMPLATE_CONFIGMAP, JOB_TEMPLATE_KEY, LOAD_CONTAINER, PLACEHOLDERS,
   RESULT_BEGIN_MARKER, RESULT_CONTAINER, RESULT_END_MARKER,
 } from '../../lib/benchmark/contract';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
@@ -57,7 +57,7 @@ describe('BenchmarkHarness: namespaces and mesh labels', () => {
 
   test('one namespace per mode, all labelled part-of and mode', () => {
     expect(Object.keys(ns).filter((n) => n.startsWith('mesh-bench')).sort()).toEqual(['mesh-bench-ambient', 'mesh-bench-baseline', 'mesh-bench-sidecar']);
-    for (const m of ALL_MODES) expect(ns[`mesh-bench-${m}`].metadata.labels).toEqual(expect.objectContaining({ 'app.kubernetes.io/part-of': 'mesh-benchmark', 'mesh-bench/mode': m }));
+    for (const m of DEFAULT_MODES) expect(ns[`mesh-bench-${m}`].metadata.labels).toEqual(expect.objectContaining({ 'app.kubernetes.io/part-of': 'mesh-benchmark', 'mesh-bench/mode': m }));
   });
 
   test('baseline: injection disabled, not ambient; sidecar: injection, never the ambient label; ambient: the ambient label, never injection', () => {
@@ -79,7 +79,7 @@ describe('BenchmarkHarness: namespaces and mesh labels', () => {
   });
 
   test('namespaces are created after the mesh (its last release), so injection and ztunnel exist first', () => {
-    for (const m of ALL_MODES) expect(ns[`mesh-bench-${m}`].depends_on).toEqual([`helm_release.${release(json, 'istio-mesh-config').logicalId}`]);
+    for (const m of DEFAULT_MODES) expect(ns[`mesh-bench-${m}`].depends_on).toEqual([`helm_release.${release(json, 'istio-mesh-config').logicalId}`]);
   });
 });
 
@@ -89,7 +89,7 @@ describe('BenchmarkHarness: servers', () => {
 
   test('the classic case is expressible: 100 pods returning 1 KiB at 10 requests/s per pod', () => {
     const t = jobTemplates(json);
-    for (const m of ALL_MODES) {
+    for (const m of DEFAULT_MODES) {
       expect(deployments[m].spec.replicas).toBe('100');
       expect(t[m].meta).toEqual(expect.objectContaining({ serverReplicas: 100, responseBytes: 1024, requestPayloadBytes: 0, qps: 1000 }));
       expect(t[m].meta.targetUrl).toBe(`http://fortio-server.mesh-bench-${m}.svc.cluster.local:8080/echo?size=1024`);
@@ -98,7 +98,7 @@ describe('BenchmarkHarness: servers', () => {
   });
 
   test('identical server pods across modes except the mode label and sidecar proxy settings', () => {
-    const normalized = ALL_MODES.map((m) => {
+    const normalized = DEFAULT_MODES.map((m) => {
       const spec = JSON.parse(JSON.stringify(deployments[m].spec));
       delete spec.template.metadata.labels['mesh-bench/mode'];
       delete spec.selector.match_labels['mesh-bench/mode'];
@@ -145,7 +145,7 @@ describe('BenchmarkHarness: Job templates', () => {
   const { json } = synthHarness({ zone: 'eu-west-1a', requestPayloadBytes: 512 });
   const t = jobTemplates(json);
 
-  test.each(ALL_MODES)('%s: the instantiated template is a valid Kubernetes Job', (m) => {
+  test.each(DEFAULT_MODES)('%s: the instantiated template is a valid Kubernetes Job', (m) => {
     const job = instantiate(t[m].text);
     expect(() => new Job(job as ConstructorParameters<typeof Job>[0]).validate()).not.toThrow();
     expect(JSON.stringify(job)).not.toMatch(/\$\{[A-Z_]+\}/);
@@ -276,7 +276,7 @@ describe('BenchmarkHarness: fails at synth', () => {
     expect(() => new BenchmarkHarness(stack, 'Bench', props)).toThrow(IstioMeshValidationError);
     expect(() => new BenchmarkHarness(withMesh ? meshStack().stack : testStack(), 'Bench', props)).toThrow(re);
   };
-  test('fails when a mode is unknown', () => fails({ modes: ['waypoint' as BenchmarkMode] }, /^'modes' must contain only known modes, got 'waypoint' \(modes: baseline, sidecar, ambient\)/));
+  test('fails when a mode is unknown', () => fails({ modes: ['waypoint' as BenchmarkMode] }, /^'modes' must contain only known modes, got 'waypoint' \(modes: baseline, sidecar, ambient, ambient-waypoint\)/));
   test('fails when no mode is given', () => fails({ modes: [] }, /^'modes' must list at least one mode/));
   test('fails when a mode repeats', () => fails({ modes: [BenchmarkMode.AMBIENT, BenchmarkMode.AMBIENT] }, /^'modes' must not repeat a mode/));
   test.each([

@@ -19,7 +19,7 @@ import { resourcesOf, synthJson, testStack, existingCluster } from '../util';
 function deployedTemplates(): { mode: string; template: string; meta: unknown; synthesized: string }[] {
   const stack = testStack();
   new IstioAmbientCluster(stack, 'Mesh', { cluster: existingCluster() });
-  new BenchmarkHarness(stack, 'Bench');
+  new BenchmarkHarness(stack, 'Bench', { modes: [...ALL_MODES] });
   return resourcesOf(synthJson(stack), 'kubernetes_config_map_v1').map(([, cm]) => {
     const data = cm.data as Record<string, string>;
     return {

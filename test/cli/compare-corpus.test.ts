@@ -129,7 +129,7 @@ const CASES: Case[] = [
     name: 'unknown-mode',
     setup: (n) => ['compare', fixture(n, (dir) => editMeta(dir, (m) => (m.modes = [BASELINE, 'istio'])))],
     code: 1,
-    message: (n) => `mesh-bench: '${metaFile(d(n))}' field 'modes[1]' must be one of baseline, sidecar, ambient, got 'istio'`,
+    message: (n) => `mesh-bench: '${metaFile(d(n))}' field 'modes[1]' must be one of baseline, sidecar, ambient, ambient-waypoint, got 'istio'`,
   },
   {
     name: 'order-not-a-permutation',

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { seededRoundOrders } from '../../lib/analysis/rng';
-import { ALL_MODES, BenchmarkMode, JOB_META_KEY, RESULT_BEGIN_MARKER } from '../../lib/benchmark/contract';
+import { DEFAULT_MODES, BenchmarkMode, JOB_META_KEY, RESULT_BEGIN_MARKER } from '../../lib/benchmark/contract';
 import { ProxyResourceSamples, RunMetadata } from '../../lib/wire/results-layout';
 import { main } from '../../lib/cli/mesh-bench';
 import { PreflightError, registerRunCommand, runBenchmark, RunBenchmarkOptions } from '../../lib/cli/run-command';
@@ -31,7 +31,7 @@ function cellOf(manifest: Record<string, unknown>): Cell {
 
 /** Fortio JSON per (round, mode, phase): the ground truth the files must contain. */
 function resultFor(c: Cell): Record<string, unknown> {
-  return fortioResult(`${c.mode}/${c.round}/${c.phase}`, 50 + c.round * 7, 0.0004 * (1 + ALL_MODES.indexOf(c.mode)), c.round * 100 + ALL_MODES.indexOf(c.mode) + 1);
+  return fortioResult(`${c.mode}/${c.round}/${c.phase}`, 50 + c.round * 7, 0.0004 * (1 + DEFAULT_MODES.indexOf(c.mode)), c.round * 100 + DEFAULT_MODES.indexOf(c.mode) + 1);
 }
 
 function okScript(c: Cell): JobScript {
@@ -95,11 +95,11 @@ describe('mesh-bench run (end to end against a fake API server)', () => {
     expect(meta.runId).toBe('mb-test');
     expect(meta.seed).toBe(12345);
     expect(meta.rounds).toBe(2);
-    expect(meta.modes).toEqual([...ALL_MODES]);
+    expect(meta.modes).toEqual([...DEFAULT_MODES]);
     expect(meta.kubernetesVersion).toBe(cluster.version.gitVersion);
     expect(meta.istioVersion).toBe('1.22.8');
     expect(typeof meta.finishedAt).toBe('string');
-    expect(Object.keys(meta.templates).sort()).toEqual([...ALL_MODES].sort());
+    expect(Object.keys(meta.templates).sort()).toEqual([...DEFAULT_MODES].sort());
     expect(meta.templates.sidecar?.durationSeconds).toBe(DURATION_SECONDS);
     expect(meta.formatVersion).toBe(2);
     expect(meta.rates).toEqual([1000]);
@@ -181,14 +181,14 @@ describe('mesh-bench run (end to end against a fake API server)', () => {
     const other = await runBenchmark(fast({ rounds: 4, seed: 778, out: path.join(dir, 'c'), runId: 'mb-test3', pollIntervalSeconds: 0.002 }), io);
     expect(first.exitCode).toBe(0);
     expect(first.metadata.failures).toEqual([]);
-    for (const order of first.metadata.order) expect([...order].sort()).toEqual([...ALL_MODES].sort());
+    for (const order of first.metadata.order) expect([...order].sort()).toEqual([...DEFAULT_MODES].sort());
     expect(second.metadata.order).toEqual(first.metadata.order);
     expect(other.metadata.order).not.toEqual(first.metadata.order);
     expect(first.metadata.order).toEqual(seededRoundOrders(first.metadata.modes, 4, first.metadata.seed));
     // Orders actually executed (measure Jobs of the first run) follow the metadata.
     const executed = cluster.createdJobs.filter((j) => j.name.startsWith('mb-test-') && cellOf(j.manifest).phase === 'measure').map((j) => cellOf(j.manifest).mode);
     expect(executed).toEqual(first.metadata.order.flat());
-    for (let r = 1; r <= 4; r++) for (const m of ALL_MODES) expect(fs.existsSync(path.join(dir, 'a', cellPath(r, `${m}.json`)))).toBe(true);
+    for (let r = 1; r <= 4; r++) for (const m of DEFAULT_MODES) expect(fs.existsSync(path.join(dir, 'a', cellPath(r, `${m}.json`)))).toBe(true);
   });
 
   test('a result log that cannot be read in time is a recorded timeout, and the run goes on', async () => {

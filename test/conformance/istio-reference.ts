@@ -105,10 +105,14 @@ export class CrdReference {
   /** Number of CustomResourceDefinitions in the file. */
   public crdCount = 0;
 
-  constructor(dir: string) {
-    // validateSchema off: Istio 1.23's CRDs list one 'required' item twice, which the API server accepts.
+  /**
+   * @param dir a `../shared/istio-<minor>` folder (its crd-all.gen.yaml)
+   * @param extraFiles more CRD files, e.g. a Gateway API release's (non-CRD documents are skipped)
+   */
+  constructor(dir: string, extraFiles: readonly string[] = []) {
+    // validateSchema off: some CRDs (Istio 1.23's) repeat an item in `required`, which the API server accepts and Ajv's meta-schema does not.
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, validateSchema: false });
-    const text = fs.readFileSync(path.join(dir, 'crd-all.gen.yaml'), 'utf8');
+    const text = [path.join(dir, 'crd-all.gen.yaml'), ...extraFiles].map((f) => fs.readFileSync(f, 'utf8')).join('\n---\n');
     for (const doc of parseAllDocuments(text)) {
       const crd = doc.toJS() as Obj | null;
       if (!crd || crd.kind !== 'CustomResourceDefinition') continue;

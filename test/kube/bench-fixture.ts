@@ -4,7 +4,7 @@
  * labels, a server pod per mode, istiod and ztunnel pods, and a Job-template ConfigMap per mode.
  */
 import {
-  ALL_MODES,
+  DEFAULT_MODES,
   BenchmarkMode,
   JOB_META_KEY,
   JOB_TEMPLATE_CONFIGMAP,
@@ -86,12 +86,12 @@ export async function startBenchCluster(): Promise<FakeCluster> {
   cluster.nodes.set(SERVER_NODE, { [ROLE_LABEL]: 'server', 'kubernetes.io/hostname': SERVER_NODE });
   cluster.nodes.set(CLIENT_NODE, { [ROLE_LABEL]: 'client', 'kubernetes.io/hostname': CLIENT_NODE });
   cluster.nodes.set(OTHER_NODE, { 'kubernetes.io/hostname': OTHER_NODE });
-  const meshLabels: Record<BenchmarkMode, Record<string, string>> = {
+  const meshLabels: Partial<Record<BenchmarkMode, Record<string, string>>> = {
     [BenchmarkMode.BASELINE]: { 'istio-injection': 'disabled' },
     [BenchmarkMode.SIDECAR]: { 'istio-injection': 'enabled' },
     [BenchmarkMode.AMBIENT]: { 'istio.io/dataplane-mode': 'ambient' },
   };
-  for (const mode of ALL_MODES) {
+  for (const mode of DEFAULT_MODES) {
     const ns = namespaceOf(mode);
     cluster.namespaces.set(ns, { [PART_OF_LABEL]: PART_OF_VALUE, [MODE_LABEL]: mode, ...meshLabels[mode] });
     cluster.addPod({

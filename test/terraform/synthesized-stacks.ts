@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { TerraformStack, Testing } from 'cdktf';
+import { AnnotationMetadataEntryType, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { buildApp } from '../../stacks/main';
 import { testApp } from '../util';
@@ -48,11 +48,19 @@ function exampleStackClasses(): { file: string; name: string; cls: StackClass; c
   return found;
 }
 
+/** Synthesizes like `app.synth()` does for users: an error annotation (a failed precheck) fails it. */
+function synth(stack: TerraformStack): Record<string, unknown> {
+  const json = JSON.parse(Testing.synth(stack, true)) as Record<string, unknown>;
+  const errors = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.ERROR).map((m) => `[${c.node.path}] ${String(m.data)}`));
+  if (errors.length > 0) throw new Error(`${stack.node.path} has error annotations (cdktf synth would fail):\n${errors.join('\n')}`);
+  return json;
+}
+
 export function allSynthesizedStacks(): SynthesizedStack[] {
   const out: SynthesizedStack[] = [];
   const app = buildApp(testApp());
   for (const child of app.node.children) {
-    if (child instanceof TerraformStack) out.push({ name: `stacks/${child.node.id}`, stack: child, json: JSON.parse(Testing.synth(child, true)) });
+    if (child instanceof TerraformStack) out.push({ name: `stacks/${child.node.id}`, stack: child, json: synth(child) });
   }
   const examples = exampleStackClasses();
   if (examples.length === 0) throw new Error(`no stack class exported from ${EXAMPLES_DIR}/*.ts`);
@@ -60,7 +68,7 @@ export function allSynthesizedStacks(): SynthesizedStack[] {
     for (const [label, context] of Object.entries(contexts)) {
       const stack = new cls(testApp(context), name.toLowerCase());
       const suffix = label === '' ? '' : `@${label}`;
-      out.push({ name: `examples/${file.replace(/\.ts$/, '')}/${name}${suffix}`, stack, json: JSON.parse(Testing.synth(stack, true)) });
+      out.push({ name: `examples/${file.replace(/\.ts$/, '')}/${name}${suffix}`, stack, json: synth(stack) });
     }
   }
   return out;
