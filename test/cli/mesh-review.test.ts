@@ -38,9 +38,11 @@ describe('mesh-review CLI', () => {
   test('Markdown report: risks with why and fix, releases, resources, Terraform actions', async () => {
     const r = await run(upgrade.base, upgrade.head);
     expect(r.code).toBe(EXIT_OK);
-    expect(r.out).toMatch(/^## Mesh review\n\n1 stack\(s\) changed; risks: 2 high, 1 medium, 0 low\./);
+    expect(r.out).toMatch(/^## Mesh review\n\n1 stack\(s\) changed; risks: 2 high, 2 medium, 0 low\./);
     expect(r.out).toContain('| 🔴 high | MR001 control-and-data-plane-together |');
     expect(r.out).toContain('| 🔴 high | MR003 mtls-relaxed | `PeerAuthentication istio-system/default` |');
+    // the library's own precheck (issue 10) on the relaxed mTLS, carried through as a new CIM warning
+    expect(r.out).toMatch(/\| 🟠 medium \| MR008 precheck-finding \| `CIM-\d+ mesh\/Mesh` \| New synth warning: \\\[CIM-\d+\\\] mTLS not STRICT/);
     expect(r.out).toContain('- changed `istiod` (`helm_release.Mesh_Releases_Istiod_2C5DBC08`): chart `istiod` `1.22.7` → `1.22.8`');
     expect(r.out).toContain('  - changed `spec.mtls.mode`: `"STRICT"` → `"PERMISSIVE"`');
     expect(r.out).toContain('| update | `helm_release.Mesh_Releases_Ztunnel_85F5D146` — `version` |');
@@ -59,7 +61,7 @@ describe('mesh-review CLI', () => {
   test('--format json: the same findings as data', async () => {
     const json = JSON.parse((await run(upgrade.base, upgrade.head, '--format', 'json')).out);
     expect(json.stacks).toHaveLength(1);
-    expect(json.stacks[0].risks.map((r: { id: string; level: string }) => `${r.id}:${r.level}`)).toEqual(['MR001:high', 'MR003:high', 'MR004:medium']);
+    expect(json.stacks[0].risks.map((r: { id: string; level: string }) => `${r.id}:${r.level}`)).toEqual(['MR001:high', 'MR003:high', 'MR004:medium', 'MR008:medium']);
     expect(json.stacks[0].releases.map((r: { name: string }) => r.name)).toEqual(['istio-base', 'istio-cni', 'istiod', 'ztunnel']);
   });
 

@@ -2,11 +2,13 @@
  * Every risk rule of mesh-review, each with a change that produces it and one that does not, on
  * real synth outputs of the library's constructs (review-fixture.ts).
  */
-import { Annotations } from 'cdktf';
+import { Annotations, TerraformStack } from 'cdktf';
 import { Namespace } from '@cdktf/provider-kubernetes/lib/namespace';
 import { IstioVersion } from '../../../lib/catalog/istio-versions';
 import { MeshCluster } from '../../../lib/istio/mesh-cluster';
-import { IstioResource, MtlsMode, peerAuthentication } from '../../../lib/istio/resources';
+import { IstioAmbientCluster } from '../../../lib/istio/istio-ambient-cluster';
+import { IstioResourceChart } from '../../../lib/istio/istio-resource-chart';
+import { KubernetesObject, MtlsMode, peerAuthentication } from '../../../lib/istio/resources';
 import { canaryIstiod, mesh, reviewPair, risksOf, setVersions } from './review-fixture';
 
 const ALL_CHARTS = (v: string) => ({ base: v, cni: v, istiod: v, ztunnel: v });
@@ -94,14 +96,21 @@ describe('MR004 CRDs changing', () => {
 /**
  * A revision-tag webhook as `istioctl tag set` / istiod's revision-tags template render it
  * (../shared/facts/istio-1.22.md: labels istio.io/tag and istio.io/rev, service istiod-<rev>),
- * shipped in the mesh's generated chart. Not an IstioResource (no spec), hence the cast.
+ * shipped in a generated chart of its own (IstioResourceChart's `kubernetesObjects`).
  */
-function tagWebhook(tag: string, revision: string, revLabel = true): IstioResource {
+function tagWebhook(tag: string, revision: string, revLabel = true): KubernetesObject {
   return {
     apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration',
-    metadata: { name: `istio-revision-tag-${tag}`, namespace: 'istio-system', labels: { 'istio.io/tag': tag, ...(revLabel ? { 'istio.io/rev': revision } : {}) } },
+    metadata: { name: `istio-revision-tag-${tag}`, labels: { 'istio.io/tag': tag, ...(revLabel ? { 'istio.io/rev': revision } : {}) } },
     webhooks: [{ name: 'rev.namespace.sidecar-injector.istio.io', clientConfig: { service: { name: `istiod-${revision}`, namespace: 'istio-system' } } }],
-  } as unknown as IstioResource;
+  } as KubernetesObject;
+}
+
+/** The mesh plus a chart holding the given tag webhooks. */
+function meshWithTags(s: TerraformStack, ...webhooks: KubernetesObject[]): IstioAmbientCluster {
+  const m = mesh(s);
+  new IstioResourceChart(s, 'Tags', { releaseName: 'istio-tags', resources: [], kubernetesObjects: webhooks, dependsOn: [m.istiod] });
+  return m;
 }
 
 describe('MR005 a tag moved to a revision not installed in base or head', () => {
@@ -114,11 +123,11 @@ describe('MR005 a tag moved to a revision not installed in base or head', () => 
     expect(risksOf(report, 'tag-to-uninstalled-revision')).toEqual([expect.objectContaining({ level: 'medium', subject: 'tag prod' })]);
   });
   test('a tag webhook without the istio.io/rev label is read from its service istiod-<rev>', () => {
-    const { report } = reviewPair((s, side) => mesh(s, { meshResources: [tagWebhook('prod', side === 'base' ? 'a' : 'b', false)] }));
+    const { report } = reviewPair((s, side) => meshWithTags(s, tagWebhook('prod', side === 'base' ? 'a' : 'b', false)));
     expect(report.stacks[0].diff.tags).toEqual([{ tag: 'prod', from: 'a', to: 'b' }]);
   });
   test('produced (high): a tag webhook points at a revision no istiod installs', () => {
-    const { report } = reviewPair((s, side) => mesh(s, { meshResources: [tagWebhook('prod', side === 'base' ? 'default' : '1-23-0')] }));
+    const { report } = reviewPair((s, side) => meshWithTags(s, tagWebhook('prod', side === 'base' ? 'default' : '1-23-0')));
     expect(report.stacks[0].diff.tags).toEqual([{ tag: 'prod', from: 'default', to: '1-23-0' }]);
     expect(risksOf(report, 'tag-to-uninstalled-revision')).toEqual([expect.objectContaining({ level: 'high' })]);
   });
@@ -183,7 +192,7 @@ describe('MR006 an old revision removed while referenced', () => {
   });
   test('produced: referenced through a tag that still points at it', () => {
     const { report } = reviewPair((s, side) => {
-      mesh(s, { meshResources: [tagWebhook('prod', '1-22-8')] });
+      meshWithTags(s, tagWebhook('prod', '1-22-8'));
       if (side === 'base') canaryIstiod(s, '1-22-8', '1.22.8');
       labelled(s, 'prod');
     });
