@@ -153,6 +153,9 @@ export function chartHash(files: ChartFiles): string {
  * under `target`'s parent. On any failure the staging directory is removed and `target` is absent.
  */
 export function writeChartDir(target: string, files: ChartFiles): void {
+  // Absolute from here on: the cdktf CLI hands the app a relative outdir, and the containment check
+  // below compares resolved paths.
+  target = path.resolve(target);
   const versions = path.dirname(target);
   const assets = path.dirname(versions);
   fs.mkdirSync(assets, { recursive: true });

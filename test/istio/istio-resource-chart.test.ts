@@ -1,13 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Annotations, Testing, TerraformStack } from 'cdktf';
+import { Annotations, App, Testing, TerraformStack } from 'cdktf';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { parse } from 'yaml';
 import { IstioResourceChart } from '../../lib/istio/istio-resource-chart';
 import { IstioResource, MtlsMode, peerAuthentication } from '../../lib/istio/resources';
 import { renderChart, writeChartDir } from '../../lib/private/generated-chart';
-import { release, synthJson, testApp } from '../util';
+import { SUPPORT_DATE_CONTEXT } from '../../lib/catalog/compatibility';
+import { TEST_DAY, release, synthJson, testApp } from '../util';
 
 function stackWith(resources: IstioResource[], outdir?: string) {
   const app = outdir ? Testing.app({ outdir }) : testApp();
@@ -158,6 +159,35 @@ describe('writeChartDir', () => {
     expect(() => writeChartDir(target, { 'Chart.yaml': 'a', 'templates/../../escape.yaml': 'b' })).toThrow(/outside the chart/);
     expect(tree(out)).toEqual([]);
     expect(fs.readdirSync(path.join(out, 'assets'))).toEqual([]);
+  });
+
+  // The cdktf CLI runs the app with a relative outdir (`cdktf.out`): the chart must still be written.
+  test('writes the chart when the target is a relative path', () => {
+    const out = tempDir('chart-write-rel-');
+    const cwd = process.cwd();
+    try {
+      process.chdir(out);
+      writeChartDir(path.join('cdktf.out', 'assets', 'X', 'hash'), { 'Chart.yaml': 'a', 'templates/x.yaml': 'b' });
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(fs.readFileSync(path.join(out, 'cdktf.out', 'assets', 'X', 'hash', 'templates', 'x.yaml'), 'utf8')).toBe('b');
+  });
+
+  test('an app with a relative outdir synthesizes its charts (as under `cdktf synth`)', () => {
+    const out = tempDir('chart-app-rel-');
+    const cwd = process.cwd();
+    try {
+      process.chdir(out);
+      const app = new App({ outdir: 'cdktf.out', context: { [SUPPORT_DATE_CONTEXT]: TEST_DAY } });
+      const stack = new TerraformStack(app, 'rel');
+      new HelmProvider(stack, 'helm', {});
+      const chart = new IstioResourceChart(stack, 'Mesh', { releaseName: 'rel-chart', resources: [], dependsOn: [] });
+      app.synth();
+      expect(fs.existsSync(path.join(out, 'cdktf.out', 'stacks', 'rel', ...chart.chartPath.split('/'), 'Chart.yaml'))).toBe(true);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
 

@@ -73,6 +73,22 @@ describe('the real cdktf CLI (0.21)', () => {
     expect(istiodVersion(out)).toBe('1.22.3');
   }, 150_000);
 
+  test('plain `cdktf synth` (the CLI\'s relative `cdktf.out`) writes every stack and its generated charts', () => {
+    const project = path.join(tmp, 'project-default-output');
+    fs.mkdirSync(project);
+    const app = `node --require ${JSON.stringify(path.join(root, 'scripts', 'ts-register.js'))} ${JSON.stringify(path.join(root, 'stacks', 'main.ts'))}`;
+    fs.writeFileSync(path.join(project, 'cdktf.json'), JSON.stringify({ language: 'typescript', app }));
+    const r = spawnSync(process.execPath, [cli, 'synth'], { cwd: project, encoding: 'utf8', env: childEnv({ CI: 'true' }), timeout: 120_000 });
+    if (r.status !== 0) throw new Error(`cdktf synth failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+    const out = path.join(project, 'cdktf.out', 'stacks');
+    for (const stack of fs.readdirSync(out)) {
+      const json = JSON.parse(fs.readFileSync(path.join(out, stack, 'cdk.tf.json'), 'utf8')) as { resource: { helm_release: Record<string, { chart: string; repository?: string }> } };
+      const generated = Object.values(json.resource.helm_release).filter((rel) => rel.repository === undefined);
+      expect(generated.length).toBeGreaterThan(0);
+      for (const rel of generated) expect([stack, fs.existsSync(path.join(out, stack, rel.chart, 'Chart.yaml'))]).toEqual([stack, true]);
+    }
+  }, 150_000);
+
   test('no README line, example, stack or library comment tells users to pass context with `cdktf … -c key=value`', () => {
     const offenders: string[] = [];
     const scan = (file: string): void => {
