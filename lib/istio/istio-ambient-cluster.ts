@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { Namespace } from '@cdktf/provider-kubernetes/lib/namespace';
-import { stringify } from 'yaml';
 import {
   ALLOW_UNSUPPORTED_K8S_PROP, SUPPORT_DATE_CONTEXT, checkDefaultKubernetesVersion, checkKubernetesVersion, defaultKubernetesVersion, istioEndOfLifeWarning, isoDay,
 } from '../catalog/compatibility';
@@ -21,6 +20,7 @@ import { IstioResourceChart } from './istio-resource-chart';
 import { MeshCluster } from './mesh-cluster';
 import { IstioResource, MtlsMode, peerAuthentication } from './resources';
 import { checkChartResources } from '../private/generated-chart';
+import { kubeYaml } from '../private/kube-yaml';
 
 /** The namespace the control plane, CNI and ztunnel run in (ztunnel's identity is trusted there). */
 export const ISTIO_SYSTEM_NAMESPACE = 'istio-system';
@@ -298,7 +298,7 @@ export class IstioAmbientCluster extends Construct {
     checkEscapeValues(`${chart}Values`, this.escapeValues[chart], chart, version);
     const values = mergeValues(mergeValues(istioChartValues(chart, version, { ...this.valuesOptions, ...options }), extra), this.escapeValues[chart]);
     target.version = version.version;
-    target.values = [stringify(values)];
+    target.values = [kubeYaml(values, 80)];
     if (after.length > 0) target.dependsOn = after.map((d) => dependable(d));
   }
 

@@ -2,9 +2,9 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Token } from 'cdktf';
-import { stringify } from 'yaml';
 import { IstioResource, KubernetesObject } from '../istio/resources';
 import { invalid } from './errors';
+import { kubeYaml } from './kube-yaml';
 
 /** Files of a generated chart: relative path → content. */
 export type ChartFiles = Readonly<Record<string, string>>;
@@ -98,7 +98,7 @@ export function checkChartResources(prop: string, resources: readonly IstioResou
     const label = `${r.kind} ${r.metadata.namespace}/${r.metadata.name}`;
     if (seen.has(file)) throw invalid(prop, 'must not contain two resources with the same API group, kind, namespace and name', label);
     seen.set(file, label);
-    const text = stringify(r, { lineWidth: 0 });
+    const text = kubeYaml(r);
     if (text.includes('{{')) throw invalid(`${prop}[${i}]`, "must not contain '{{' (Helm would parse it as a template)", label);
     if (Token.isUnresolved(text)) {
       throw invalid(`${prop}[${i}]`, 'must not contain Terraform tokens (variables, references): the chart is written at synth, before Terraform knows them', label);
@@ -120,20 +120,20 @@ export function renderChart(
   if (name.length > 53 || !subdomain(name)) throw invalid('releaseName', 'must be a Helm release name (a DNS-1123 subdomain of at most 53 characters)', name);
   checkChartResources(prop, resources);
   const files: Record<string, string> = {
-    'Chart.yaml': stringify({ apiVersion: 'v2', name, description, type: 'application', version: '1.0.0' }),
+    'Chart.yaml': kubeYaml({ apiVersion: 'v2', name, description, type: 'application', version: '1.0.0' }, 80),
   };
   for (const [file, text] of Object.entries(checks)) {
     if (!/^check-[a-z0-9-]+\.yaml$/.test(file)) throw invalid('installChecks', "must name files 'check-<name>.yaml'", file);
     files[`templates/${file}`] = text;
   }
   resources.forEach((r, i) => {
-    files[templateFileName(checkIdentity(`${prop}[${i}]`, r))] = stringify(r, { lineWidth: 0 });
+    files[templateFileName(checkIdentity(`${prop}[${i}]`, r))] = kubeYaml(r);
   });
   objects.forEach((o, i) => {
     const file = templateFileName(checkObjectIdentity(`${objectsProp}[${i}]`, o));
     const label = `${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
     if (files[file] !== undefined) throw invalid(objectsProp, 'must not contain two objects with the same API group, kind, namespace and name', label);
-    const text = stringify(o, { lineWidth: 0 });
+    const text = kubeYaml(o);
     if (text.includes('{{')) throw invalid(`${objectsProp}[${i}]`, "must not contain '{{' (Helm would parse it as a template)", label);
     files[file] = text;
   });

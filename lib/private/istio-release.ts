@@ -1,13 +1,13 @@
 import { ITerraformDependable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { Release, ReleaseConfig } from '@cdktf/provider-helm/lib/release';
-import { stringify } from 'yaml';
 import { ISTIO_CHART_REPOSITORY, ISTIO_LEGACY_CHART_REPOSITORY, IstioVersion } from '../catalog/istio-versions';
 import { invalid } from './errors';
 import { HelmValues, checkEscapeValues, mergeValues } from './helm-values';
 import { IstioChart, IstioValuesOptions, isRetiredRegistry, istioChartValues } from './istio-chart-values';
 import { terraformSafe } from './terraform-escape';
 import { validateChartRepository } from './validate';
+import { kubeYaml } from './kube-yaml';
 
 /** The Helm policy every Istio release of the library shares. */
 export interface IstioReleasePolicy {
@@ -93,7 +93,7 @@ export function newIstioChartRelease(scope: Construct, id: string, o: IstioChart
     namespace: o.namespace,
     createNamespace: o.createNamespace ? true : undefined,
     skipCrds: o.chart === IstioChart.BASE ? true : undefined,
-    values: [stringify(values)],
+    values: [kubeYaml(values, 80)],
   }));
 }
 
