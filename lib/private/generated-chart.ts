@@ -140,6 +140,18 @@ export function renderChart(
   return files;
 }
 
+/**
+ * `s` as a Go template string literal, for library-written checks (`{{- fail <literal> }}`): Go's
+ * text/template unquotes it with strconv.Unquote, whose escapes include every one JSON.stringify writes,
+ * except a lone UTF-16 surrogate (`\ud800`: not a valid rune in Go), which is refused.
+ */
+export function goStringLiteral(prop: string, s: string): string {
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s)) {
+    throw invalid(prop, 'must not contain a lone UTF-16 surrogate (a Go template cannot hold it)', JSON.stringify(s));
+  }
+  return JSON.stringify(s);
+}
+
 /** A short content hash of chart files: the chart's directory name, so a content change is a Terraform change. */
 export function chartHash(files: ChartFiles): string {
   const hash = createHash('sha256');

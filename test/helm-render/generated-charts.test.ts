@@ -10,14 +10,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
 import { App, TerraformStack } from 'cdktf';
 import { parse } from 'yaml';
 import { IstioVersion, findIstioMinor } from '../../lib/catalog/istio-versions';
 import { IstioResourceChart } from '../../lib/istio/istio-resource-chart';
 import { AuthorizationPolicy } from '../../lib/istio/policy/authorization-policy';
 import { Waypoint } from '../../lib/istio/policy/waypoint';
-import { writeChartDir } from '../../lib/private/generated-chart';
-import { allSynthesizedStacks } from '../terraform/synthesized-stacks';
+import { goStringLiteral, writeChartDir } from '../../lib/private/generated-chart';
+import { SynthesizedStack, allSynthesizedStacks } from '../terraform/synthesized-stacks';
 import { testMesh, testStack } from '../util';
 import { findHelm, helmTemplate, readAsKubernetes } from './helm';
 
@@ -75,9 +76,10 @@ function tempDir(prefix: string): string {
 describeIfHelm(`generated charts rendered by real Helm (${typeof found === 'string' ? '' : found.version})`, () => {
   const charts: WrittenChart[] = [];
   const outdirs: string[] = [];
+  let stacks: SynthesizedStack[] = [];
 
   beforeAll(() => {
-    const stacks = allSynthesizedStacks();
+    stacks = allSynthesizedStacks();
     const apps = [...new Set(stacks.map((s) => s.stack.node.root as App))];
     for (const app of apps) {
       app.synth();
@@ -123,13 +125,31 @@ describeIfHelm(`generated charts rendered by real Helm (${typeof found === 'stri
       for (const r of meant) {
         const f = fileOf(r);
         if (f === undefined) failures.push(`${c.label}: no template parses to ${r.kind} ${r.metadata.namespace}/${r.metadata.name}`);
-        else if (JSON.stringify(byFile.get(f)) !== JSON.stringify(JSON.parse(JSON.stringify(r)))) {
+        else if (!isDeepStrictEqual(byFile.get(f), JSON.parse(JSON.stringify(r)))) {
           expect({ chart: c.label, file: f, kubernetesReads: byFile.get(f) }).toEqual({ chart: c.label, file: f, kubernetesReads: r });
         }
       }
     }
     expect(failures).toEqual([]);
     expect(charts.length).toBeGreaterThanOrEqual(5);
+  });
+
+  test('every helm_release values text of every stack and example reaches Helm as the values the library wrote (YAML 1.2 meaning)', () => {
+    const texts: { where: string; text: string }[] = [];
+    let live = 0;
+    for (const s of stacks) {
+      for (const [id, r] of Object.entries((s.json.resource as Record<string, Record<string, { values?: string[] }>>).helm_release ?? {})) {
+        for (const raw of r.values ?? []) {
+          // A live Terraform interpolation is filled in by Terraform, not by us: such text cannot be read here.
+          if (/(^|[^$])\$\{|(^|[^%])%\{/.test(raw)) { live++; continue; }
+          texts.push({ where: `${s.name} helm_release.${id}`, text: raw.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{') });
+        }
+      }
+    }
+    expect(texts.length).toBeGreaterThanOrEqual(20);
+    const read = readAsKubernetes(helm(), texts.map((t) => t.text));
+    const differ = texts.filter((t, i) => !isDeepStrictEqual(read[i], parse(t.text))).map((t) => `${t.where}: ${JSON.stringify(read[i])} vs ${JSON.stringify(parse(t.text))}`);
+    expect({ differ, live }).toEqual({ differ: [], live });
   });
 
   test("without the Gateway API, the waypoint's chart fails the install naming the CRDs Istio's docs install for the mesh's minor (every minor)", () => {
@@ -178,6 +198,21 @@ describeIfHelm(`generated charts rendered by real Helm (${typeof found === 'stri
       const [read] = readAsKubernetes(helm(), [...r.sources.values()].flat());
       expect(read).toEqual(JSON.parse(JSON.stringify(p.resource)));
       expect((read as { spec: { rules: { when: { values: string[] }[] }[] } }).spec.rules[0].when[0].values).toEqual(tricky);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a fail message written with goStringLiteral reaches the user unchanged, whatever characters it holds', () => {
+    const messages = ['plain', 'say "hi" and \'bye\'', 'back\\slash \\n', 'new\nline\ttab\r', '{{ .Values }} and }}', 'ünïcödé 日本 🚀', '\u0001\u001f\u007f', '%s %d %v', "Istio 1.22's docs"];
+    const dir = tempDir('fail-chart-');
+    try {
+      fs.mkdirSync(path.join(dir, 'templates'));
+      fs.writeFileSync(path.join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: msg\nversion: 1.0.0\n');
+      for (const m of messages) {
+        fs.writeFileSync(path.join(dir, 'templates', 'check-m.yaml'), `{{- fail ${goStringLiteral('message', m)} }}\n`);
+        expect(helmTemplate(helm(), 'msg', dir, 'default').stderr).toBe(`Error: execution error at (msg/templates/check-m.yaml:1:4): ${m}\n${HELM_TEMPLATE_HINT}`);
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,8 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { parse } from 'yaml';
 import { IstioResourceChart } from '../../lib/istio/istio-resource-chart';
 import { IstioResource, MtlsMode, peerAuthentication } from '../../lib/istio/resources';
-import { renderChart, writeChartDir } from '../../lib/private/generated-chart';
+import { goStringLiteral, renderChart, writeChartDir } from '../../lib/private/generated-chart';
+import { IstioMeshValidationError } from '../../lib/private/errors';
 import { SUPPORT_DATE_CONTEXT } from '../../lib/catalog/compatibility';
 import { TEST_DAY, release, synthJson, testApp } from '../util';
 
@@ -223,5 +224,13 @@ describe('IstioResourceChart: plain Kubernetes objects (revision tags)', () => {
     expect(() => renderChart('x', 'd', [], 'resources', [mwc, mwc])).toThrow(/^'kubernetesObjects' must not contain two objects with the same API group, kind, namespace and name, got 'MutatingWebhookConfiguration \(cluster\)\/istio-revision-tag-prod'/);
     expect(() => renderChart('x', 'd', [], 'resources', [{ ...svc, apiVersion: '/v1' }])).toThrow(/^'kubernetesObjects\[0\].apiVersion' must be \[<group>\/\]<version>/);
     expect(() => renderChart('x', 'd', [], 'resources', [{ ...svc, metadata: { ...svc.metadata, annotations: { a: '{{ x }}' } } }])).toThrow(/^'kubernetesObjects\[0\]' must not contain '\{\{'/);
+  });
+});
+
+describe('goStringLiteral', () => {
+  test('writes a JSON string literal (its escapes are a subset of Go\'s) and refuses a lone UTF-16 surrogate, which Go cannot unquote', () => {
+    expect(goStringLiteral('message', 'a "b"\n\u0001🚀')).toBe('"a \\"b\\"\\n\\u0001🚀"');
+    expect(() => goStringLiteral('message', 'broken \ud800 half')).toThrow(/'message' must not contain a lone UTF-16 surrogate \(a Go template cannot hold it\), got '"broken \\ud800 half"'/);
+    expect(() => goStringLiteral('message', 'broken \udc00')).toThrow(IstioMeshValidationError);
   });
 });

@@ -4,6 +4,7 @@ import { Labels } from '@cdktf/provider-kubernetes/lib/labels';
 import { gatewayApiFor, gatewayApiInstallCommand } from '../../catalog/gateway-api';
 import { compareMinor } from '../../catalog/istio-versions';
 import { invalid } from '../../private/errors';
+import { goStringLiteral } from '../../private/generated-chart';
 import { bool, instanceOf, list, opt, str, validatedAt } from '../../private/props';
 import { terraformSafe } from '../../private/terraform-escape';
 import { validateNamespaceName } from '../../private/validate';
@@ -150,7 +151,7 @@ export function gatewayApiCheckTemplate(installCommand: string, minor: string): 
   const message = `The Gateway API CRDs are not installed, so the Istio waypoint cannot be created. Istio ${minor}'s docs install them with: ${installCommand}`;
   return [
     '{{- if not (.Capabilities.APIVersions.Has "gateway.networking.k8s.io/v1/Gateway") }}',
-    `{{- fail ${JSON.stringify(message)} }}`,
+    `{{- fail ${goStringLiteral('installCommand', message)} }}`,
     '{{- end }}',
     '',
   ].join('\n');
