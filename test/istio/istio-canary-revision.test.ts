@@ -6,7 +6,7 @@ import { IstioMeshValidationError } from '../../lib/private/errors';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { MeshCluster } from '../../lib/istio/mesh-cluster';
 import { release, resourcesOf, synthJson, testStack, warningsIn } from '../util';
-import { CanaryOptions, canaryStack, planDiff, synthCanary } from './canary-util';
+import { CanaryOptions, canaryStack, meshProps, planDiff, synthCanary } from './canary-util';
 
 const V = (v: string) => IstioVersion.of(v);
 const values = (r: Record<string, unknown>) => parse((r.values as string[])[0]) as Record<string, any>;
@@ -236,5 +236,18 @@ describe('IstioCanaryRevision: a patch canary on a mesh installed by IstioAmbien
   test('every enrolled namespace carries the stable tag with sidecar injection kept off', () => {
     const labels = resourcesOf(installed.json, 'kubernetes_labels').filter(([, l]) => l.field_manager === 'cdktf-istio-mesh-revision');
     expect(labels.map(([, l]) => [(l.metadata as any).name, l.labels])).toEqual(['apps', 'legacy', 'shop'].map((ns) => [ns, { 'istio.io/rev': 'prod-stable', 'istio-injection': 'disabled' }]));
+  });
+});
+
+describe('IstioCanaryRevision: re-pinned releases keep escape values literal for Terraform', () => {
+  test("a cniValues string '${HOME}' / '%{x}' is escaped in the re-pinned cni release's values, as in the mesh's own", () => {
+    const stack = testStack();
+    const mesh = new IstioAmbientCluster(stack, 'Mesh', { ...meshProps(), istioVersion: V('1.22.7'), cniValues: { cni: { podAnnotations: { home: '${HOME}', directive: '%{x}' } } } });
+    const before = release(synthJson(stack), 'istio-cni').values as string[];
+    expect(before[0]).toContain('home: $${HOME}');
+    new IstioCanaryRevision(stack, 'Upgrade', { mesh, ...PATCH, phase: CanaryPhase.PROMOTED });
+    const cni = release(synthJson(stack), 'istio-cni');
+    expect((cni.values as string[])[0]).toContain('home: $${HOME}');
+    expect((cni.values as string[])[0]).toContain('directive: "%%{x}"');
   });
 });
