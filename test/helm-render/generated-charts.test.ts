@@ -148,7 +148,7 @@ describeIfHelm(`generated charts rendered by real Helm (${typeof found === 'stri
     }
     expect(texts.length).toBeGreaterThanOrEqual(20);
     const read = readAsKubernetes(helm(), texts.map((t) => t.text));
-    const differ = texts.filter((t, i) => !isDeepStrictEqual(read[i], parse(t.text))).map((t) => `${t.where}: ${JSON.stringify(read[i])} vs ${JSON.stringify(parse(t.text))}`);
+    const differ = texts.flatMap((t, i) => (isDeepStrictEqual(read[i], parse(t.text)) ? [] : [`${t.where}: ${JSON.stringify(read[i])} vs ${JSON.stringify(parse(t.text))}`]));
     expect({ differ, live }).toEqual({ differ: [], live });
   });
 
