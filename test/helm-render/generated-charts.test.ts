@@ -111,8 +111,12 @@ describeIfHelm(`generated charts rendered by real Helm (${typeof found === 'stri
         failures.push(`${c.label}: ${rendered.stderr.trim()}`);
         continue;
       }
-      const chartName = (parse(fs.readFileSync(path.join(c.dir, 'Chart.yaml'), 'utf8')) as { name: string }).name;
-      const templates = Object.keys(c.chart.files).filter((f) => f.startsWith('templates/') && !f.startsWith('templates/check-'));
+      // On disk: exactly the construct's files.
+      const onDisk = fs.readdirSync(c.dir, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(c.dir, f)).isFile());
+      expect(onDisk.sort()).toEqual(Object.keys(c.chart.files).sort());
+      const written = (f: string) => fs.readFileSync(path.join(c.dir, f), 'utf8');
+      const chartName = (parse(written('Chart.yaml')) as { name: string }).name;
+      const templates = onDisk.filter((f) => f.startsWith('templates/') && !f.startsWith('templates/check-'));
       // Checks render nothing; each resource's template renders one document.
       expect([...rendered.sources.keys()].sort()).toEqual(templates.map((f) => `${chartName}/${f}`).sort());
       const docs = templates.flatMap((f) => rendered.sources.get(`${chartName}/${f}`)!);
@@ -120,15 +124,21 @@ describeIfHelm(`generated charts rendered by real Helm (${typeof found === 'stri
       const read = readAsKubernetes(helm(), docs);
       const byFile = new Map(templates.map((f, i) => [f, read[i]]));
       const meant = [...c.chart.resources, ...c.chart.kubernetesObjects];
-      // Each resource went into the template file the library names for it (the YAML it wrote, parsed).
-      const fileOf = (r: unknown) => templates.find((f) => JSON.stringify(parse(c.chart.files[f])) === JSON.stringify(r));
+      // Each resource is in one template file (the YAML the library wrote, parsed), and Kubernetes reads it back.
+      const matched = new Set<string>();
       for (const r of meant) {
-        const f = fileOf(r);
-        if (f === undefined) failures.push(`${c.label}: no template parses to ${r.kind} ${r.metadata.namespace}/${r.metadata.name}`);
-        else if (!isDeepStrictEqual(byFile.get(f), JSON.parse(JSON.stringify(r)))) {
-          expect({ chart: c.label, file: f, kubernetesReads: byFile.get(f) }).toEqual({ chart: c.label, file: f, kubernetesReads: r });
+        const json = JSON.parse(JSON.stringify(r)) as unknown;
+        const f = templates.find((t) => isDeepStrictEqual(parse(written(t)), json));
+        if (f === undefined) {
+          failures.push(`${c.label}: no template parses to ${r.kind} ${r.metadata.namespace}/${r.metadata.name}`);
+          continue;
+        }
+        matched.add(f);
+        if (!isDeepStrictEqual(byFile.get(f), json)) {
+          expect({ chart: c.label, file: f, kubernetesReads: byFile.get(f) }).toEqual({ chart: c.label, file: f, kubernetesReads: json });
         }
       }
+      expect([...matched].sort()).toEqual([...templates].sort());
     }
     expect(failures).toEqual([]);
     expect(charts.length).toBeGreaterThanOrEqual(5);
