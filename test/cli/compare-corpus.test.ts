@@ -377,6 +377,21 @@ const CASES: Case[] = [
     message: () => "error: missing required argument 'results'",
   },
   {
+    name: 'inspect-resources-outside-a-round',
+    setup: (n) => {
+      fixture(n, (dir) => fs.writeFileSync(path.join(dir, 'sidecar.resources.json'), JSON.stringify({ mode: SIDECAR, round: 1, samples: [] })));
+      return ['inspect', path.join(d(n), 'sidecar.resources.json')];
+    },
+    code: 1,
+    message: (n) => `mesh-bench: '${d(n)}/sidecar.resources.json': expected it in idle/ or in rates/<qps>/rounds/<round>/ of a results directory (its directory says the round)`,
+  },
+  {
+    name: 'inspect-resources-of-an-unknown-mode',
+    setup: (n) => ['inspect', path.join(roundDir(fixture(n, (dir) => fs.writeFileSync(path.join(roundDir(dir, 1), 'istio.resources.json'), '{}')), 1), 'istio.resources.json')],
+    code: 1,
+    message: (n) => `mesh-bench: '${path.join(roundDir(d(n), 1), 'istio.resources.json')}': expected a file named <mode>.resources.json with mode one of baseline, sidecar, ambient, ambient-waypoint`,
+  },
+  {
     name: 'inspect-dev-zero',
     setup: () => ['inspect', '/dev/zero'],
     code: 1,

@@ -104,6 +104,20 @@ describe('mesh-bench run/compare: ambient-waypoint samples the waypoint (fake AP
     expect(table).toMatch(new RegExp(`^  waypoint CPU vCPU\\s+—\\s+—\\s+—\\s+${(wCpu / 1000).toFixed(2)}$`, 'm'));
     expect(table).toMatch(new RegExp(`^  ztunnel CPU vCPU\\s+—\\s+—\\s+\\S+ \\(2 proxies\\)\\s+${(zCpu / 1000).toFixed(2)} \\(2 proxies\\)$`, 'm'));
     expect(table).toContain(`ambient-waypoint: proxy CPU/memory = ztunnel on ${[SERVER_NODE, CLIENT_NODE].sort().join(', ')} + waypoint (L7) on ${WAYPOINT_NODE};`);
+
+    // inspect one cell's samples: one row per component, the waypoint's with its node
+    const cellFile = path.join(dir, 'out', 'rates', '1000', 'rounds', '1', `${WAYPOINT_MODE}.resources.json`);
+    let text = '';
+    expect(await main(['node', 'mesh-bench', 'inspect', cellFile], { stdout: (t) => (text += t), stderr: () => undefined })).toBe(0);
+    expect(text).toContain(`(mode ambient-waypoint, round 1, `);
+    expect(text).toMatch(new RegExp(`^waypoint\\s+1\\s+${(wCpu / 1000).toFixed(3)}\\s+${mib(WAYPOINT_NS, WAYPOINT_POD).toFixed(1)}\\s+${WAYPOINT_NODE}$`, 'm'));
+    expect(text).toMatch(new RegExp(`^ztunnel\\s+2\\s+${(zCpu / 1000).toFixed(3)}\\s`, 'm'));
+    expect(text).toMatch(new RegExp(`^total\\s+3\\s+${((zCpu + wCpu) / 1000).toFixed(3)}\\s`, 'm'));
+    let ij = '';
+    expect(await main(['node', 'mesh-bench', 'inspect', path.join(dir, 'out', 'idle', `${WAYPOINT_MODE}.resources.json`), '--json'], { stdout: (t) => (ij += t), stderr: () => undefined })).toBe(0);
+    const idle = JSON.parse(ij) as { mode: string; round: number; components: Component[] };
+    expect(idle).toMatchObject({ mode: WAYPOINT_MODE, round: 0 });
+    expect(idle.components.map((c) => [c.component, c.nodes])).toEqual([['ztunnel', [SERVER_NODE]], ['waypoint', [WAYPOINT_NODE]]]);
   });
 
   test('a missing waypoint fails preflight with what to check, and creates no Job', async () => {
