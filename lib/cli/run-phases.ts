@@ -158,7 +158,9 @@ export async function runPhase(ctx: PhaseContext, harness: ModeHarness, s: Phase
  * Containers to sample for a mode: sidecar → `istio-proxy` of the server pods and of the load
  * pod; ambient → every container of the ztunnel pods on the server and load nodes;
  * ambient-waypoint → those ztunnels plus every container of the server namespace's waypoint pods,
- * on whichever node they run. Without a Job (idle baseline) only the server side is sampled.
+ * on whichever node they run (not the ztunnel of that node: Istio's waypoint template labels its pods
+ * `istio.io/dataplane-mode=none`, so ztunnel does not capture them). Without a Job (idle baseline)
+ * only the server side is sampled.
  * A waypoint mode without a running waypoint pod throws (the sampler records the error and skips
  * the tick) rather than return ztunnels alone, which would under-count the L7 data plane.
  */
