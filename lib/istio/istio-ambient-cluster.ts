@@ -298,7 +298,7 @@ export class IstioAmbientCluster extends Construct {
     checkEscapeValues(`${chart}Values`, this.escapeValues[chart], chart, version);
     const values = mergeValues(mergeValues(istioChartValues(chart, version, { ...this.valuesOptions, ...options }), extra), this.escapeValues[chart]);
     target.version = version.version;
-    target.values = [stringify(values)];
+    target.values = terraformSafe([stringify(values)]);
     if (after.length > 0) target.dependsOn = after.map((d) => dependable(d));
   }
 

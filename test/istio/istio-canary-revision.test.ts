@@ -6,7 +6,7 @@ import { IstioMeshValidationError } from '../../lib/private/errors';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { MeshCluster } from '../../lib/istio/mesh-cluster';
 import { release, resourcesOf, synthJson, testStack, warningsIn } from '../util';
-import { CanaryOptions, canaryStack, planDiff, synthCanary } from './canary-util';
+import { CanaryOptions, canaryStack, meshProps, planDiff, synthCanary } from './canary-util';
 
 const V = (v: string) => IstioVersion.of(v);
 const values = (r: Record<string, unknown>) => parse((r.values as string[])[0]) as Record<string, any>;
@@ -236,5 +236,25 @@ describe('IstioCanaryRevision: a patch canary on a mesh installed by IstioAmbien
   test('every enrolled namespace carries the stable tag with sidecar injection kept off', () => {
     const labels = resourcesOf(installed.json, 'kubernetes_labels').filter(([, l]) => l.field_manager === 'cdktf-istio-mesh-revision');
     expect(labels.map(([, l]) => [(l.metadata as any).name, l.labels])).toEqual(['apps', 'legacy', 'shop'].map((ns) => [ns, { 'istio.io/rev': 'prod-stable', 'istio-injection': 'disabled' }]));
+  });
+});
+
+describe('re-pinned releases stay Terraform-safe', () => {
+  test("escape values with '${' are escaped in the re-pinned base, cni and ztunnel (not only in the first render)", () => {
+    const stack = testStack();
+    const mesh = new IstioAmbientCluster(stack, 'Mesh', {
+      ...meshProps(), istioVersion: V('1.22.5'),
+      baseValues: { global: { imagePullSecrets: ['pull-${env}'] } },
+      cniValues: { cni: { podAnnotations: { note: '${not.a.terraform.ref}' } } },
+      ztunnelValues: { podAnnotations: { note: '%{ if true }x%{ endif }' } },
+    });
+    new IstioCanaryRevision(stack, 'Upgrade', { mesh, ...PATCH, phase: CanaryPhase.PROMOTED, dataPlaneVersion: V('1.22.8') });
+    const json = synthJson(stack);
+    const values = (name: string): string => (release(json, name).values as string[])[0];
+    // Terraform reads `$${` as a literal `${` and `%%{` as `%{`; an unescaped one would be interpolated.
+    expect(values('istio-base')).toContain('pull-$${env}');
+    expect(values('istio-cni')).toContain('$${not.a.terraform.ref}');
+    expect(values('ztunnel')).toContain('%%{ if true }x%%{ endif }');
+    for (const name of ['istio-base', 'istio-cni', 'ztunnel']) expect(values(name)).not.toMatch(/(^|[^$])\$\{|(^|[^%])%\{/);
   });
 });
