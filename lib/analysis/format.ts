@@ -3,7 +3,7 @@
  * Latencies are shown in ms with 2 significant digits; JSON and CSV keep seconds, unrounded.
  */
 import { BenchmarkMode } from '../benchmark/contract';
-import { RESULTS_FORMAT_VERSION, RunMetadata } from '../wire/results-layout';
+import { PROXY_COMPONENTS, ProxyComponent, RESULTS_FORMAT_VERSION, RunMetadata } from '../wire/results-layout';
 import { ComparisonReport, DeltaCell, IntervalBasis, ModeReport, PercentileCell } from './report';
 import { csvRecord, stripControl, stripControlKeepLines } from './text-safety';
 
@@ -59,6 +59,22 @@ function resourcesText(m: Pick<ModeReport, 'resources'>): [string, string] {
   return [`${(r.cpuMillicores / 1000).toFixed(2)}${per}`, `${r.memoryMiB.toFixed(0)}${per}`];
 }
 
+/**
+ * Components worth a row of their own: those of any mode that has more than one (ambient with a
+ * waypoint: ztunnel + waypoint), so a reader sees which proxy the CPU and memory went to.
+ */
+function breakdownComponents(r: ComparisonReport): ProxyComponent[] {
+  const split = r.modes.filter((m) => m.resources.components.length > 1).flatMap((m) => m.resources.components.map((c) => c.component));
+  return PROXY_COMPONENTS.filter((c) => split.includes(c));
+}
+
+function componentText(m: ModeReport, component: ProxyComponent, value: 'cpu' | 'memory'): string {
+  const c = m.resources.components.find((x) => x.component === component);
+  if (c === undefined) return '—';
+  const per = c.containers > 1 ? ` (${c.containers} proxies)` : '';
+  return value === 'cpu' ? `${(c.cpuMillicores / 1000).toFixed(2)}${per}` : `${c.memoryMiB.toFixed(0)}${per}`;
+}
+
 function countText(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
   if (n >= 1e4) return `${(n / 1e3).toFixed(1)} k`;
@@ -82,8 +98,11 @@ export function comparisonRows(r: ComparisonReport): string[][] {
   rows.push(['throughput rps', ...r.modes.map((m) => (m.actualQps === null ? '—' : `${m.actualQps.toFixed(1)}/${m.requestedQps ?? '?'}`))]);
   rows.push(['errors', ...r.modes.map((m) => formatPct(m.errorRate))]);
   rows.push(['schedule slip (max)', ...r.modes.map((m) => formatPct(m.maxSlip))]);
+  const parts = breakdownComponents(r);
   rows.push(['proxy CPU vCPU', ...r.modes.map((m) => resourcesText(m)[0])]);
+  for (const c of parts) rows.push([`  ${c} CPU vCPU`, ...r.modes.map((m) => componentText(m, c, 'cpu'))]);
   rows.push(['proxy mem MiB (max)', ...r.modes.map((m) => resourcesText(m)[1])]);
+  for (const c of parts) rows.push([`  ${c} mem MiB (max)`, ...r.modes.map((m) => componentText(m, c, 'memory'))]);
   rows.push(['requests (pooled)', ...r.modes.map((m) => countText(m.pooledCount))]);
   rows.push(['idle proxy CPU vCPU', ...r.modes.map((m) => (m.idle === null ? '—' : resourcesText({ resources: m.idle })[0]))]);
   rows.push(['idle proxy mem MiB', ...r.modes.map((m) => (m.idle === null ? '—' : resourcesText({ resources: m.idle })[1]))]);
@@ -177,6 +196,11 @@ function csvRows(r: ComparisonReport): string {
     rows.push([m.mode, 'max_slip', m.maxSlip, null, null, null, '']);
     rows.push([m.mode, 'proxy_cpu_millicores', m.resources.cpuMillicores, null, null, null, '']);
     rows.push([m.mode, 'proxy_memory_mib', m.resources.memoryMiB, null, null, null, '']);
+    for (const c of m.resources.components) {
+      const where = `${c.containers} container${c.containers === 1 ? '' : 's'} on ${c.nodes.join(' ')}`;
+      rows.push([m.mode, `proxy_cpu_millicores_${c.component}`, c.cpuMillicores, null, null, null, where]);
+      rows.push([m.mode, `proxy_memory_mib_${c.component}`, c.memoryMiB, null, null, null, where]);
+    }
     rows.push([m.mode, 'pooled_requests', m.pooledCount, null, null, null, '']);
     rows.push([m.mode, 'valid_rounds', m.validRounds, null, null, null, `${m.validRounds}/${m.rounds}`]);
     rows.push([m.mode, 'ci_rounds', m.interval.n, null, null, m.interval.coverage, m.interval.coverage === null ? `too few (needs ${m.interval.needed})` : '']);

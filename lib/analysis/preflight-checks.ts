@@ -5,6 +5,7 @@
  */
 import { BENCH_WAYPOINT_NAME, BenchmarkMode, COMPONENT_LABEL, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE, RUN_LABEL, USE_WAYPOINT_LABEL } from '../benchmark/contract';
 import type { PodView } from '../kube/types';
+import { waypointPodSelector } from '../wire/istio-waypoint';
 
 /** Namespace label enabling sidecar injection (default revision). */
 export const INJECTION_LABEL = 'istio-injection';
@@ -105,6 +106,9 @@ export interface ModeFacts {
   /** Nodes the selector resolves to, or why they could not be listed. */
   readonly loadNodes?: readonly string[];
   readonly loadNodesError?: string;
+  /** `ambient-waypoint` only: the pods of the server namespace's waypoint, or why they could not be listed. */
+  readonly waypointPods?: readonly PodView[];
+  readonly waypointError?: string;
 }
 
 /** Everything preflight reads. */
@@ -127,8 +131,34 @@ export interface PreflightReport {
   readonly serverPods: ReadonlyMap<BenchmarkMode, readonly PodView[]>;
   /** Nodes the load Job's nodeSelector resolves to, per mode. */
   readonly loadNodes: ReadonlyMap<BenchmarkMode, readonly string[]>;
+  /** Running and Ready waypoint pods of the server namespace (`ambient-waypoint` only). */
+  readonly waypointPods: ReadonlyMap<BenchmarkMode, readonly PodView[]>;
   readonly warnings: readonly string[];
   readonly problems: readonly string[];
+}
+
+/**
+ * Judges the waypoint of an `ambient-waypoint` mode: without a Running and Ready waypoint pod the
+ * mode's L7 proxy would be neither in the path nor measured, so that is a problem naming what to
+ * check; other (not Ready) waypoint pods are a warning. Returns the pods to sample.
+ */
+export function judgeWaypoint(m: ModeFacts, problems: string[], warnings: string[]): PodView[] {
+  const selector = waypointPodSelector(BENCH_WAYPOINT_NAME);
+  const check = `check that the Gateway API CRDs are installed (kubectl get crd gateways.gateway.networking.k8s.io) and that the waypoint is programmed (kubectl -n ${m.namespace} get gateway ${BENCH_WAYPOINT_NAME})`;
+  if (m.waypointError !== undefined || m.waypointPods === undefined) {
+    problems.push(`mode ${m.mode}: cannot list the waypoint pods in namespace ${m.namespace} (${selector}): ${m.waypointError ?? 'no data'}`);
+    return [];
+  }
+  const isUp = (p: PodView): boolean => p.phase === 'Running' && p.ready === true && p.nodeName !== undefined;
+  const up = m.waypointPods.filter(isUp);
+  const down = m.waypointPods.filter((p) => !isUp(p)).map((p) => `${p.name} (${p.phase ?? 'no phase'}${p.phase === 'Running' ? ', not Ready' : ''})`);
+  if (up.length === 0) {
+    const found = down.length === 0 ? 'no waypoint pod' : `no Running and Ready waypoint pod (found ${down.join(', ')})`;
+    problems.push(`mode ${m.mode}: ${found} in namespace ${m.namespace} (${selector}), so its L7 proxy would not be measured; ${check}`);
+  } else if (down.length > 0) {
+    warnings.push(`mode ${m.mode}: waypoint pods ${down.join(', ')} in namespace ${m.namespace} are not Running and Ready; only ${up.map((p) => p.name).join(', ')} will be sampled`);
+  }
+  return up;
 }
 
 /** Judges the gathered facts: problems prevent a run, warnings are printed. */
@@ -148,7 +178,9 @@ export function judgePreflight(f: PreflightFacts): PreflightReport {
   const nodeNames = f.nodeNames ?? [];
   const serverPods = new Map<BenchmarkMode, PodView[]>();
   const loadNodes = new Map<BenchmarkMode, string[]>();
+  const waypointPods = new Map<BenchmarkMode, PodView[]>();
   for (const m of f.modes) {
+    if (m.mode === BenchmarkMode.AMBIENT_WAYPOINT) waypointPods.set(m.mode, judgeWaypoint(m, problems, warnings));
     if (m.error !== undefined || m.pods === undefined || m.namespaceLabels === undefined) {
       problems.push(`mode ${m.mode}: cannot inspect namespace ${m.namespace}: ${m.error ?? 'no data'}`);
     } else {
@@ -192,5 +224,5 @@ export function judgePreflight(f: PreflightFacts): PreflightReport {
     const overlap = loadSets[i].filter((n) => serverNodeSets[i].includes(n));
     if (overlap.length > 0) warnings.push(`mode ${m.mode}: load Jobs may run on the server node(s) ${overlap.join(', ')}`);
   });
-  return { kubernetesVersion: f.kubernetesVersion, istioVersion, serverPods, loadNodes, warnings, problems };
+  return { kubernetesVersion: f.kubernetesVersion, istioVersion, serverPods, loadNodes, waypointPods, warnings, problems };
 }

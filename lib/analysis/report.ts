@@ -4,7 +4,7 @@
  * throughput, errors, schedule slip, proxy resources and validity flags. Pure: callers load files.
  */
 import { BenchmarkMode } from '../benchmark/contract';
-import { ProxyResourceSamples, RunMetadata } from '../wire/results-layout';
+import { ProxyComponent, ProxyResourceSamples, RunMetadata } from '../wire/results-layout';
 import { FortioResult, errorCount, scheduleSlip } from './fortio';
 import { bucketWidthAt, calcPercentile, CanonicalHistogram, exportHistogram, HistogramData, poolHistograms, toCanonical } from './histogram';
 import { coCorrectedView } from './hdr';
@@ -394,6 +394,13 @@ export function buildComparison(input: CompareInput, options: CompareOptions = {
     };
   });
 
+  const componentNotes = modeReports.flatMap((m) => {
+    const waypoint = m.resources.components.find((c) => c.component === ProxyComponent.WAYPOINT);
+    if (waypoint === undefined) return [];
+    const others = m.resources.components.filter((c) => c !== waypoint).map((c) => `${c.component} on ${c.nodes.join(', ')}`);
+    return [`${m.mode}: proxy CPU/memory = ${[...others, `waypoint (L7) on ${waypoint.nodes.join(', ')}`].join(' + ')}; the rows below each total split it, each part its own median over rounds.`];
+  });
+
   return {
     runId: input.metadata?.runId ?? null,
     qps: input.qps ?? null,
@@ -412,6 +419,7 @@ export function buildComparison(input: CompareInput, options: CompareOptions = {
       `An interval is shown only when its exact coverage is at least the nominal level minus ${pct(COVERAGE_SLACK)} (${minRoundsForInterval(confidence)} rounds at ${pct(confidence)}).`,
       `Runs with schedule slip > ${pct(rules.maxSlip)} are invalid and excluded; errors > ${pct(rules.maxErrorRate)} flag a run.`,
       'A percentile p is shown only if slip < (1−p)/10 and n·(1−p) ≥ 100; CO-corrected values (HdrHistogram) are shown where they differ by more than one bucket.',
+      ...componentNotes,
     ],
   };
 }

@@ -1,13 +1,15 @@
 /**
- * `mesh-bench inspect <fortio-result.json> [--json]`: per-run metrics of one plain fortio result.
+ * `mesh-bench inspect <file> [--json]`: per-run metrics of one plain fortio result, or the proxy
+ * CPU/memory per component of one `<mode>.resources.json` of a results directory.
  */
 import { Command } from 'commander';
 import { parseFortioResult } from '../analysis/fortio';
+import { ResourceSummary, summarizeResources } from '../analysis/resources';
 import { INSPECT_PERCENTILES, RunSummary, summarizeRun } from '../analysis/run-summary';
 import { stripControl } from '../analysis/text-safety';
-import { RESULTS_LIMITS } from '../wire/results-layout';
+import { ProxyResourceSamples, RESOURCES_SUFFIX, RESULTS_LIMITS } from '../wire/results-layout';
 import { CliIo, processIo } from './io';
-import { FORTIO_FILE_EXPECTED, readBoundedJson } from './results-dir';
+import { FORTIO_FILE_EXPECTED, loadResourcesFile, readBoundedJson } from './results-dir';
 
 /** The `--json` object: exactly these keys; latencies in seconds; null where unknown. */
 export interface InspectJson {
@@ -70,14 +72,36 @@ export function inspectText(file: string, version: string | undefined, s: RunSum
   return lines.join('\n') + '\n';
 }
 
+/** The `--json` object of a resources file: its mode and round, and the summary of its samples. */
+export type InspectResourcesJson = { readonly mode: string; readonly round: number } & ResourceSummary;
+
+/** Human-readable proxy CPU/memory of one resources file: one row per component, then the total. */
+export function inspectResourcesText(file: string, s: ProxyResourceSamples, r: ResourceSummary): string {
+  const head = stripControl(`${file} (mode ${s.mode}, ${s.round === 0 ? 'idle baseline' : `round ${s.round}`}, ${s.samples.length} samples)`);
+  if (r.cpuMillicores === null || r.memoryMiB === null) return `${head}\nno proxy samples\n`;
+  const row = (name: string, containers: number, cpu: number, mem: number, nodes: string): string =>
+    `${name.padEnd(11)}${String(containers).padEnd(13)}${(cpu / 1000).toFixed(3).padEnd(17)}${mem.toFixed(1).padEnd(15)}${nodes}`.trimEnd();
+  const lines = [head, 'component  containers   CPU vCPU (mean)  mem MiB (max)  nodes'];
+  for (const c of r.components) lines.push(row(c.component, c.containers, c.cpuMillicores, c.memoryMiB, stripControl(c.nodes.join(', '))));
+  lines.push(row('total', r.containers, r.cpuMillicores, r.memoryMiB, ''));
+  return lines.join('\n') + '\n';
+}
+
 /** Registers `inspect` on the program. */
 export function registerInspectCommand(program: Command, io: CliIo = processIo()): Command {
   return program
     .command('inspect')
-    .description('print count, QPS, error rate, schedule slip and p50/p75/p90/p99/p99.9 of one fortio JSON result')
-    .argument('<fortio-result.json>', 'a fortio `load -json` result file')
+    .description(`print count, QPS, error rate, schedule slip and p50/p75/p90/p99/p99.9 of one fortio JSON result; or, for a <mode>${RESOURCES_SUFFIX} of a results directory, proxy CPU/memory per component (sidecar, ztunnel, waypoint)`)
+    .argument('<file>', `a fortio \`load -json\` result file, or a <mode>${RESOURCES_SUFFIX}`)
     .option('--json', 'print exactly one JSON object (seconds)')
     .action((file: string, opts: { json?: boolean }) => {
+      if (file.endsWith(RESOURCES_SUFFIX)) {
+        const samples = loadResourcesFile(file);
+        const summary = summarizeResources([samples], samples.mode);
+        const json: InspectResourcesJson = { mode: samples.mode, round: samples.round, ...summary };
+        io.stdout(opts.json ? JSON.stringify(json) + '\n' : inspectResourcesText(file, samples, summary));
+        return;
+      }
       const result = parseFortioResult(readBoundedJson(file, RESULTS_LIMITS.maxResultBytes, FORTIO_FILE_EXPECTED), file);
       const summary = summarizeRun(result, INSPECT_PERCENTILES);
       io.stdout(opts.json ? JSON.stringify(inspectJson(summary)) + '\n' : inspectText(file, result.version, summary));

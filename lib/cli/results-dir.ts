@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BenchmarkMode } from '../benchmark/contract';
+import { ALL_MODES, BenchmarkMode } from '../benchmark/contract';
 import { FortioResult, parseFortioResult } from '../analysis/fortio';
 import { CompareInput, RunInput } from '../analysis/report';
 import { DataError } from '../private/cli-errors';
@@ -268,6 +268,22 @@ export function loadResultsDir(dir: string): LoadedResults {
     throw new DataError(dir, `no fortio results found in '${dir}'; expected files ${RESULTS_RATES_DIR}/<qps>/${RESULTS_ROUNDS_DIR}/<round>/<mode>.json with mode one of ${modes.join(', ')}`);
   }
   return { dir, metadata, rates, idle };
+}
+
+/**
+ * Reads one `<mode>.resources.json` on its own (`inspect`): its mode comes from its name and its
+ * round from its directory (`idle/` = 0, else `rounds/<r>/`), as in a results directory.
+ */
+export function loadResourcesFile(file: string): ProxyResourceSamples {
+  const name = path.basename(file);
+  const mode = name.endsWith(RESOURCES_SUFFIX) ? ALL_MODES.find((m) => `${m}${RESOURCES_SUFFIX}` === name) : undefined;
+  if (mode === undefined) throw new DataError(file, `'${file}': expected a file named <mode>${RESOURCES_SUFFIX} with mode one of ${ALL_MODES.join(', ')}`);
+  const parent = path.basename(path.dirname(path.resolve(file)));
+  const round = parent === RESULTS_IDLE_DIR ? 0 : CANONICAL_INTEGER.test(parent) && Number(parent) >= 1 ? Number(parent) : undefined;
+  if (round === undefined) {
+    throw new DataError(file, `'${file}': expected it in ${RESULTS_IDLE_DIR}/ or in ${RESULTS_RATES_DIR}/<qps>/${RESULTS_ROUNDS_DIR}/<round>/ of a results directory (its directory says the round)`);
+  }
+  return validateResourceSamples(readBoundedJson(file, RESULTS_LIMITS.maxResourcesBytes, 'proxy resource samples'), file, { mode, round });
 }
 
 /** Is `dir` absent or empty (dot-files aside)? */

@@ -221,6 +221,11 @@ export async function runBenchmark(options: RunBenchmarkOptions, io: RunIo): Pro
   report.warnings.forEach((w) => log(`warning: ${w}`));
   if (report.problems.length > 0) throw new PreflightError(report.problems);
   log(`preflight ok: Kubernetes ${report.kubernetesVersion ?? '?'}, Istio ${report.istioVersion ?? '?'}`);
+  for (const [mode, pods] of report.waypointPods) {
+    const benchNodes = new Set([...(report.serverPods.get(mode) ?? []).flatMap((p) => (p.nodeName ? [p.nodeName] : [])), ...(report.loadNodes.get(mode) ?? [])]);
+    const where = pods.map((p) => `${p.name} on ${p.nodeName ?? '?'}${p.nodeName !== undefined && benchNodes.has(p.nodeName) ? '' : ' (not a benchmark node)'}`);
+    log(`mode ${mode}: sampling ztunnel and the waypoint ${where.join(', ')}`);
+  }
 
   const modes = resumed?.modes ?? harnesses.map((h) => h.mode);
   const rounds = resumed?.rounds ?? options.rounds ?? DEFAULT_ROUNDS;

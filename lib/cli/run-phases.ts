@@ -3,13 +3,14 @@
  * phase creates its Job, waits for it (or for Ctrl-C), harvests and checks its result, samples the
  * proxies while it runs, and deletes the Job. Used by `run-command.ts`.
  */
-import { BenchmarkMode } from '../benchmark/contract';
+import { BENCH_WAYPOINT_NAME, BenchmarkMode } from '../benchmark/contract';
 import { KubeClient } from '../kube/client';
 import { BenchPhase, extractMarkedResult, instantiateJob, ModeHarness } from '../kube/harness';
 import { JOB_NAME_LABEL, runJobToEnd } from '../kube/jobs';
 import { hasIstioProxy, ISTIO_SYSTEM_NAMESPACE, PreflightReport, ZTUNNEL_SELECTOR } from '../kube/preflight';
 import { ProxySampler, SampleTarget, startProxySampler } from '../kube/proxy-usage';
-import { CalibrationRecord, CalibrationStep, ProxyResourceSamples } from '../wire/results-layout';
+import { waypointPodSelector } from '../wire/istio-waypoint';
+import { CalibrationRecord, CalibrationStep, ProxyComponent, ProxyResourceSamples } from '../wire/results-layout';
 import { validateResultText } from './results-dir';
 
 /** Without `--job-timeout`, a Job may take its phase duration plus this many seconds. */
@@ -155,8 +156,13 @@ export async function runPhase(ctx: PhaseContext, harness: ModeHarness, s: Phase
 
 /**
  * Containers to sample for a mode: sidecar → `istio-proxy` of the server pods and of the load
- * pod; ambient → every container of the ztunnel pods on the server and load nodes. Without a
- * Job (idle baseline) only the server side is sampled.
+ * pod; ambient → every container of the ztunnel pods on the server and load nodes;
+ * ambient-waypoint → those ztunnels plus every container of the server namespace's waypoint pods,
+ * on whichever node they run (not the ztunnel of that node: Istio's waypoint template labels its pods
+ * `istio.io/dataplane-mode=none`, so ztunnel does not capture them). Without a Job (idle baseline)
+ * only the server side is sampled.
+ * A waypoint mode without a running waypoint pod throws (the sampler records the error and skips
+ * the tick) rather than return ztunnels alone, which would under-count the L7 data plane.
  */
 export async function proxyTargets(ctx: PhaseContext, harness: ModeHarness, jobName: string | undefined): Promise<SampleTarget[]> {
   const servers = ctx.report.serverPods.get(harness.mode) ?? [];
@@ -164,9 +170,15 @@ export async function proxyTargets(ctx: PhaseContext, harness: ModeHarness, jobN
   if (harness.mode === BenchmarkMode.SIDECAR) {
     return [...servers, ...loadPods]
       .filter((p) => p.nodeName !== undefined && hasIstioProxy(p))
-      .map((p) => ({ node: p.nodeName ?? '', namespace: p.namespace, pod: p.name, container: 'istio-proxy' }));
+      .map((p) => ({ component: ProxyComponent.SIDECAR, node: p.nodeName ?? '', namespace: p.namespace, pod: p.name, container: 'istio-proxy' }));
   }
   const nodes = new Set([...servers, ...loadPods].flatMap((p) => (p.nodeName ? [p.nodeName] : [])));
-  const ztunnels = await ctx.client.listPods(ISTIO_SYSTEM_NAMESPACE, ZTUNNEL_SELECTOR);
-  return ztunnels.filter((z) => z.nodeName !== undefined && nodes.has(z.nodeName)).map((z) => ({ node: z.nodeName ?? '', namespace: z.namespace, pod: z.name }));
+  const ztunnels = (await ctx.client.listPods(ISTIO_SYSTEM_NAMESPACE, ZTUNNEL_SELECTOR))
+    .filter((z) => z.nodeName !== undefined && nodes.has(z.nodeName))
+    .map((z) => ({ component: ProxyComponent.ZTUNNEL, node: z.nodeName ?? '', namespace: z.namespace, pod: z.name }));
+  if (harness.mode !== BenchmarkMode.AMBIENT_WAYPOINT) return ztunnels;
+  const selector = waypointPodSelector(BENCH_WAYPOINT_NAME);
+  const waypoints = (await ctx.client.listPods(harness.namespace, selector)).filter((p) => p.phase === 'Running' && p.nodeName !== undefined);
+  if (waypoints.length === 0) throw new Error(`no running waypoint pod in ${harness.namespace} (${selector}); sample skipped rather than count ztunnel alone`);
+  return [...ztunnels, ...waypoints.map((w) => ({ component: ProxyComponent.WAYPOINT, node: w.nodeName ?? '', namespace: w.namespace, pod: w.name }))];
 }

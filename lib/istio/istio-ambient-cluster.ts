@@ -13,7 +13,7 @@ import { HelmValues, checkEscapeValues, mergeValues } from '../private/helm-valu
 import { IstioChart, IstioValuesOptions, ambientInstallOrder, cniExcludedNamespaces, istioChartValues } from '../private/istio-chart-values';
 import { istioSourceWarnings, newIstioChartRelease } from '../private/istio-release';
 import { bool, checkFreeForm, checkProps, freeForm, instanceOf, list, num, opt, props as propsSchema, shaped, str, validatedAt } from '../private/props';
-import { terraformSafe, terraformString } from '../private/terraform-escape';
+import { terraformSafe } from '../private/terraform-escape';
 import { isConcrete, validateChartRepository, validateIntRange, validateNamespaceName } from '../private/validate';
 import { MeshPrechecks } from './checks/mesh-prechecks';
 import { IstioResourceChart } from './istio-resource-chart';
@@ -298,8 +298,7 @@ export class IstioAmbientCluster extends Construct {
     checkEscapeValues(`${chart}Values`, this.escapeValues[chart], chart, version);
     const values = mergeValues(mergeValues(istioChartValues(chart, version, { ...this.valuesOptions, ...options }), extra), this.escapeValues[chart]);
     target.version = version.version;
-    // A setter bypasses the terraformSafe of the release's config: escape here (a value '${x}' stays literal).
-    target.values = [terraformString(kubeYaml(values, 80))];
+    target.values = terraformSafe([kubeYaml(values, 80)]);
     if (after.length > 0) target.dependsOn = after.map((d) => dependable(d));
   }
 

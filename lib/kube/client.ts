@@ -62,6 +62,12 @@ function stringRecord(value: Record<string, string> | undefined): Record<string,
   return { ...(value ?? {}) };
 }
 
+/** The pod's `Ready` condition: true / false, or undefined when the pod reports none. */
+function readyOf(conditions: readonly { type: string; status: string }[] | undefined): boolean | undefined {
+  const ready = (conditions ?? []).find((c) => c.type === 'Ready');
+  return ready === undefined ? undefined : ready.status === 'True';
+}
+
 /** The `message` of a Kubernetes Status body (object or JSON text), else the text itself, shortened. */
 function describeBody(body: unknown): string {
   let value = body;
@@ -209,6 +215,7 @@ export class KubeClient {
       annotations: stringRecord(p.metadata?.annotations),
       nodeName: p.spec?.nodeName,
       phase: p.status?.phase,
+      ready: readyOf(p.status?.conditions),
       containers: (p.spec?.containers ?? []).map((c) => c.name),
       initContainers: (p.spec?.initContainers ?? []).map((c) => c.name),
       ownerKinds: (p.metadata?.ownerReferences ?? []).map((r) => r.kind),

@@ -3,7 +3,8 @@
  * version, istiod image, nodes, each mode's namespace labels and pods, the nodes its load Job's
  * nodeSelector resolves to) and hands the facts to `analysis/preflight-checks.ts`, which judges.
  */
-import { MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE } from '../benchmark/contract';
+import { BENCH_WAYPOINT_NAME, BenchmarkMode, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE } from '../benchmark/contract';
+import { waypointPodSelector } from '../wire/istio-waypoint';
 import { ISTIO_SYSTEM_NAMESPACE, ISTIOD_SELECTOR, judgePreflight, ModeFacts, PreflightFacts, PreflightReport } from '../analysis/preflight-checks';
 import { KubeClient } from './client';
 import { ModeHarness } from './harness';
@@ -39,6 +40,7 @@ export async function gatherPreflightFacts(client: KubeClient, harnesses: readon
     ]));
     const loadSelector = Object.entries(h.loadNodeSelector).map(([k, v]) => `${k}=${v}`).join(',');
     const load = loadSelector === '' ? {} : await attempt(async () => (await client.listNodes(loadSelector)).map((n) => n.name));
+    const waypoint = h.mode === BenchmarkMode.AMBIENT_WAYPOINT ? await attempt(() => client.listPods(h.namespace, waypointPodSelector(BENCH_WAYPOINT_NAME))) : {};
     modes.push({
       mode: h.mode,
       namespace: h.namespace,
@@ -49,6 +51,7 @@ export async function gatherPreflightFacts(client: KubeClient, harnesses: readon
       loadSelector,
       loadNodes: load.value,
       loadNodesError: load.error,
+      ...(h.mode === BenchmarkMode.AMBIENT_WAYPOINT ? { waypointPods: waypoint.value, waypointError: waypoint.error } : {}),
     });
   }
   return {

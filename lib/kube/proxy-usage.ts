@@ -2,7 +2,7 @@
  * Proxy CPU/memory sampling from the kubelet Summary API
  * (`GET /api/v1/nodes/<node>/proxy/stats/summary`, needs RBAC `get nodes/proxy`).
  */
-import { ProxyResourceSamples } from '../wire/results-layout';
+import { ProxyComponent, ProxyResourceSamples } from '../wire/results-layout';
 import { KubeClient } from './client';
 
 /** Kubelet summary path under the node proxy. */
@@ -23,6 +23,8 @@ export interface ContainerUsage {
 
 /** A container to sample: `container` undefined means every container of the pod. */
 export interface SampleTarget {
+  /** The data-plane component the pod is part of; recorded on every sample. */
+  readonly component: ProxyComponent;
   readonly node: string;
   readonly namespace: string;
   readonly pod: string;
@@ -74,10 +76,11 @@ export function parseNodeSummary(doc: unknown): ContainerUsage[] {
 export function toSamples(node: string, usage: readonly ContainerUsage[], targets: readonly SampleTarget[], fallbackTime: string): Sample[] {
   const samples: Sample[] = [];
   for (const u of usage) {
-    const wanted = targets.some((t) => t.node === node && t.namespace === u.namespace && t.pod === u.pod && (t.container === undefined || t.container === u.container));
-    if (!wanted || u.usageNanoCores === undefined || u.workingSetBytes === undefined) continue;
+    const wanted = targets.find((t) => t.node === node && t.namespace === u.namespace && t.pod === u.pod && (t.container === undefined || t.container === u.container));
+    if (wanted === undefined || u.usageNanoCores === undefined || u.workingSetBytes === undefined) continue;
     samples.push({
       time: u.time ?? fallbackTime,
+      component: wanted.component,
       pod: u.pod,
       container: u.container,
       node,

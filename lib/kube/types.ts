@@ -34,6 +34,8 @@ export interface PodView {
   readonly nodeName?: string;
   /** `status.phase`, e.g. `Running`. */
   readonly phase?: string;
+  /** The pod's `Ready` condition is `True`; undefined when the pod reports no `Ready` condition. */
+  readonly ready?: boolean;
   /** Names of `spec.containers`. */
   readonly containers: readonly string[];
   /** Names of `spec.initContainers` (native sidecars appear here). */

@@ -75,6 +75,14 @@ export interface GeneratedChartReleaseOptions extends IstioReleasePolicy {
  * keyed by tag, not by revision, and belong in a release of their own (facts §2.6), so escape values
  * that set `revisionTags` fail.
  */
+/** Releases of official Istio charts made by {@link newIstioChartRelease} (whatever their repository). */
+const ISTIO_CHART_RELEASES = new WeakSet<Release>();
+
+/** True for a release of an official Istio chart made by the library (the CIM-6003 precheck reads them). */
+export function isLibraryIstioChartRelease(r: Release): boolean {
+  return ISTIO_CHART_RELEASES.has(r);
+}
+
 export function newIstioChartRelease(scope: Construct, id: string, o: IstioChartReleaseOptions): Release {
   const repository = o.repository ?? ISTIO_CHART_REPOSITORY;
   validateChartRepository('chartRepository', repository);
@@ -84,7 +92,7 @@ export function newIstioChartRelease(scope: Construct, id: string, o: IstioChart
     throw invalid(escapeProp, 'must not set \'revisionTags\' on a revisioned istiod (tags belong to a release of their own; Helm ownership would collide between revisions)', o.escapeValues.revisionTags);
   }
   const values = mergeValues(istioChartValues(o.chart, o.version, o.values), o.escapeValues);
-  return new Release(scope, id, terraformSafe({
+  const release = new Release(scope, id, terraformSafe({
     ...policy(o),
     name: o.releaseName,
     repository,
@@ -95,6 +103,8 @@ export function newIstioChartRelease(scope: Construct, id: string, o: IstioChart
     skipCrds: o.chart === IstioChart.BASE ? true : undefined,
     values: [kubeYaml(values, 80)],
   }));
+  ISTIO_CHART_RELEASES.add(release);
+  return release;
 }
 
 /** Chart locations Istio empties in December 2026 (blog 2026-08-21, facts §2.1). */

@@ -13,6 +13,11 @@
  * ```
  * `<qps>` and `<round>` are canonical decimal integers (no sign, no leading zero); rounds count
  * from 1. Nothing else may appear, except dot-files, which are ignored.
+ *
+ * Each resource sample names the data-plane component it measured (`component`: `sidecar`,
+ * `ztunnel` or `waypoint`). The field was added within format 2 without a version change: a
+ * reader that ignores it still sums every sampled proxy, and a sample written before it existed
+ * reads as what those runs sampled (`sidecar` in sidecar mode, `ztunnel` in the ambient modes).
  */
 import { ALL_MODES, BenchmarkMode, JobTemplateMeta } from '../benchmark/contract';
 import { DataError } from '../private/cli-errors';
@@ -121,15 +126,39 @@ export interface RunMetadata {
   readonly failures: readonly RunFailure[];
 }
 
+/** The data-plane component a resource sample measured. */
+export enum ProxyComponent {
+  /** The `istio-proxy` sidecar of a server or load pod (sidecar mode). */
+  SIDECAR = 'sidecar',
+  /** A ztunnel pod on a server or load node (ambient modes). */
+  ZTUNNEL = 'ztunnel',
+  /** A waypoint proxy pod of the server namespace, on whichever node it runs (`ambient-waypoint`). */
+  WAYPOINT = 'waypoint',
+}
+
+/** All components, in the order reports list them. */
+export const PROXY_COMPONENTS: readonly ProxyComponent[] = [ProxyComponent.SIDECAR, ProxyComponent.ZTUNNEL, ProxyComponent.WAYPOINT];
+
+/** What a sample without `component` (written before the field existed) measured in `mode`. */
+export function legacyComponentOf(mode: BenchmarkMode): ProxyComponent {
+  return mode === BenchmarkMode.SIDECAR ? ProxyComponent.SIDECAR : ProxyComponent.ZTUNNEL;
+}
+
 /** Proxy CPU/memory samples of one mode in one round (round 0 = idle baseline). */
 export interface ProxyResourceSamples {
   readonly mode: BenchmarkMode;
   readonly round: number;
-  /** One entry per sample per proxy container (sidecar `istio-proxy`, or `ztunnel` pods on involved nodes). */
+  /**
+   * One entry per sample per proxy container: sidecar `istio-proxy` containers; ztunnel pods on
+   * the server and load nodes; in `ambient-waypoint` also the waypoint pods (any node).
+   */
   readonly samples: readonly {
     readonly time: string;
+    /** Which data-plane component the container belongs to. */
+    readonly component: ProxyComponent;
     readonly pod: string;
     readonly container: string;
+    /** Node the container ran on (the waypoint may run outside the benchmark nodes). */
     readonly node: string;
     /** CPU in millicores (from usageNanoCores). */
     readonly cpuMillicores: number;
@@ -310,8 +339,13 @@ export function validateResourceSamples(json: unknown, file: string, expected: {
   if (o.round !== expected.round) throw fieldError(file, 'round', `must be ${expected.round} (the file's directory)`, o.round);
   const samples = r.array(o.samples, 'samples', 10_000_000).map((s, i) => {
     const so = r.object(s, `samples[${i}]`);
+    const component = so.component === undefined
+      ? legacyComponentOf(expected.mode)
+      : PROXY_COMPONENTS.find((c) => c === so.component);
+    if (component === undefined) throw fieldError(file, `samples[${i}].component`, `must be one of ${PROXY_COMPONENTS.join(', ')}`, so.component);
     return {
       time: r.text(so.time, `samples[${i}].time`, 64),
+      component,
       pod: r.text(so.pod, `samples[${i}].pod`, 253),
       container: r.text(so.container, `samples[${i}].container`, 253),
       node: r.text(so.node, `samples[${i}].node`, 253),

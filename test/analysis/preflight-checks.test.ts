@@ -39,4 +39,33 @@ describe('judgePreflight (pure)', () => {
     const shared = judgePreflight(facts([mode(BenchmarkMode.BASELINE, { loadNodes: ['n1'] })]));
     expect(shared.warnings).toEqual(['mode baseline: load Jobs may run on the server node(s) n1']);
   });
+
+  describe('the waypoint of ambient-waypoint', () => {
+    const WP = BenchmarkMode.AMBIENT_WAYPOINT;
+    const labels = { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint' };
+    const wp = (name: string, extra: Partial<PodView> = {}): PodView => ({ ...pod(name, 'n9', ['istio-proxy']), labels: {}, ready: true, ...extra });
+    const judge = (extra: Partial<ModeFacts>) => judgePreflight(facts([mode(WP, { namespaceLabels: labels, pods: [{ ...pod('srv', 'n1'), annotations: { 'ambient.istio.io/redirection': 'enabled' } }], ...extra })]));
+    const check = 'check that the Gateway API CRDs are installed (kubectl get crd gateways.gateway.networking.k8s.io) and that the waypoint is programmed (kubectl -n mb-ambient-waypoint get gateway waypoint)';
+
+    test('a Running and Ready waypoint pod on any node is what gets sampled; no problem', () => {
+      const r = judge({ waypointPods: [wp('waypoint-a')] });
+      expect(r.problems).toEqual([]);
+      expect(r.warnings).toEqual([]);
+      expect(r.waypointPods.get(WP)?.map((p) => [p.name, p.nodeName])).toEqual([['waypoint-a', 'n9']]);
+    });
+
+    test('no pod, only Pending or unready pods, an unknown readiness, or a failed list: one problem each, saying what to check', () => {
+      expect(judge({ waypointPods: [] }).problems).toEqual([`mode ambient-waypoint: no waypoint pod in namespace mb-ambient-waypoint (gateway.networking.k8s.io/gateway-name=waypoint), so its L7 proxy would not be measured; ${check}`]);
+      expect(judge({ waypointPods: [wp('waypoint-a', { phase: 'Pending', nodeName: undefined }), wp('waypoint-b', { ready: false }), wp('waypoint-c', { ready: undefined })] }).problems).toEqual([
+        `mode ambient-waypoint: no Running and Ready waypoint pod (found waypoint-a (Pending), waypoint-b (Running, not Ready), waypoint-c (Running, not Ready)) in namespace mb-ambient-waypoint (gateway.networking.k8s.io/gateway-name=waypoint), so its L7 proxy would not be measured; ${check}`,
+      ]);
+      expect(judge({ waypointPods: undefined, waypointError: 'HTTP 403: forbidden' }).problems).toEqual(['mode ambient-waypoint: cannot list the waypoint pods in namespace mb-ambient-waypoint (gateway.networking.k8s.io/gateway-name=waypoint): HTTP 403: forbidden']);
+    });
+
+    test('other modes are not asked for a waypoint', () => {
+      const r = judgePreflight(facts([mode(BenchmarkMode.AMBIENT, { namespaceLabels: { 'istio.io/dataplane-mode': 'ambient' }, pods: [{ ...pod('srv', 'n1'), annotations: { 'ambient.istio.io/redirection': 'enabled' } }] })]));
+      expect(r.problems).toEqual([]);
+      expect(r.waypointPods.size).toBe(0);
+    });
+  });
 });

@@ -1,9 +1,10 @@
-import { formatTable } from '../../lib/analysis/format';
+import { formatCsv, formatMarkdown, formatTable } from '../../lib/analysis/format';
 import { BenchmarkMode } from '../../lib/benchmark/contract';
 import { parseFortioResult } from '../../lib/analysis/fortio';
 import { buildComparison, CompareInput, ComparisonReport, RunInput } from '../../lib/analysis/report';
 import { bucketBounds, fortioHistogram, fortioPercentile, lognormal, shifted, FortioHistogramJson } from '../fixtures/fortio-gen';
 import { generateRuns, GeneratedRun, metadataFor, resourceSamples } from '../fixtures/results';
+import { ProxyComponent } from '../../lib/wire/results-layout';
 
 const { BASELINE, SIDECAR, AMBIENT } = BenchmarkMode;
 const R = 8;
@@ -166,8 +167,62 @@ describe('proxy resources', () => {
     );
     const report = buildComparison(toInput(runs, { resources, metadata: metadataFor(3, [BASELINE, SIDECAR]) }));
     // round r: cpu = (200 + r) + 50, mem = (41 + r) + 30 → medians at r = 2
-    expect(mode(report, SIDECAR).resources).toEqual({ cpuMillicores: 252, memoryMiB: 73, containers: 2, rounds: 3 });
+    expect(mode(report, SIDECAR).resources).toEqual({
+      cpuMillicores: 252, memoryMiB: 73, containers: 2, rounds: 3,
+      components: [{ component: 'sidecar', cpuMillicores: 252, memoryMiB: 73, containers: 2, nodes: ['n1'] }],
+    });
     expect(mode(report, BASELINE).resources.cpuMillicores).toBeNull();
+    expect(mode(report, BASELINE).resources.components).toEqual([]);
+  });
+
+  test('ambient-waypoint: the total includes the waypoint; each component is its own median, with its nodes, in the table, CSV and a note', () => {
+    const WAYPOINT_MODE = BenchmarkMode.AMBIENT_WAYPOINT;
+    const runs = generateRuns([{ mode: BASELINE, sampler: base }, { mode: AMBIENT, sampler: base }, { mode: WAYPOINT_MODE, sampler: base }], 3, 1000);
+    const resources = [1, 2, 3].flatMap((r) => [
+      resourceSamples(AMBIENT, r, [{ pod: 'ztunnel-a', cpu: [10 * r], mem: [20], node: 'srv' }]),
+      resourceSamples(WAYPOINT_MODE, r, [
+        { pod: 'ztunnel-a', cpu: [10 + r, 12 + r], mem: [20, 22], node: 'srv', component: ProxyComponent.ZTUNNEL },
+        { pod: 'ztunnel-b', cpu: [5], mem: [10], node: 'cli', component: ProxyComponent.ZTUNNEL },
+        { pod: 'waypoint-x', cpu: [100 * r, 300 * r], mem: [50 + r, 40], node: 'other', component: ProxyComponent.WAYPOINT },
+      ]),
+    ]);
+    const report = buildComparison(toInput(runs, { resources, metadata: metadataFor(3, [BASELINE, AMBIENT, WAYPOINT_MODE]) }));
+    // round r: ztunnel cpu = (11 + r) + 5, mem = 22 + 10; waypoint cpu = 200·r, mem = 50 + r → medians at r = 2
+    expect(mode(report, WAYPOINT_MODE).resources).toEqual({
+      cpuMillicores: 18 + 400, memoryMiB: 32 + 52, containers: 3, rounds: 3,
+      components: [
+        { component: 'ztunnel', cpuMillicores: 18, memoryMiB: 32, containers: 2, nodes: ['cli', 'srv'] },
+        { component: 'waypoint', cpuMillicores: 400, memoryMiB: 52, containers: 1, nodes: ['other'] },
+      ],
+    });
+    const table = formatTable(report);
+    // columns: baseline, ambient, ambient-waypoint
+    expect(table).toMatch(/^proxy CPU vCPU\s+—\s+0\.02\s+0\.42 \(3 proxies\)$/m);
+    expect(table).toMatch(/^  ztunnel CPU vCPU\s+—\s+0\.02\s+0\.02 \(2 proxies\)$/m);
+    expect(table).toMatch(/^  waypoint CPU vCPU\s+—\s+—\s+0\.40$/m);
+    expect(table).toMatch(/^  waypoint mem MiB \(max\)\s+—\s+—\s+52$/m);
+    expect(table).toMatch(/ambient-waypoint: proxy CPU\/memory = ztunnel on cli, srv \+ waypoint \(L7\) on other;/);
+    const csv = formatCsv(report);
+    expect(csv).toContain(',ambient-waypoint,proxy_cpu_millicores_waypoint,400,,,,1 container on other\r\n');
+    expect(csv).toContain(',ambient-waypoint,proxy_memory_mib_ztunnel,32,,,,2 containers on cli srv\r\n');
+    // without a waypoint, no breakdown rows and no note
+    const plain = formatTable(buildComparison(toInput(runs.filter((r) => r.mode !== WAYPOINT_MODE), { resources: resources.filter((s) => s.mode === AMBIENT), metadata: metadataFor(3, [BASELINE, AMBIENT]) })));
+    expect(plain).not.toMatch(/ztunnel CPU|waypoint/);
+  });
+
+  test('component strings from files are made inert in every format (node names are free text in the results)', () => {
+    const WAYPOINT_MODE = BenchmarkMode.AMBIENT_WAYPOINT;
+    const runs = generateRuns([{ mode: BASELINE, sampler: base }, { mode: WAYPOINT_MODE, sampler: base }], 1, 1000);
+    const resources = [resourceSamples(WAYPOINT_MODE, 1, [
+      { pod: 'z', cpu: [1], mem: [1], node: 'srv', component: ProxyComponent.ZTUNNEL },
+      { pod: 'w', cpu: [2], mem: [2], node: '=HYPERLINK("x")\u001b[31m', component: ProxyComponent.WAYPOINT },
+    ])];
+    const report = buildComparison(toInput(runs, { resources, metadata: metadataFor(1, [BASELINE, WAYPOINT_MODE]) }));
+    expect(formatTable(report)).not.toContain('\u001b');
+    expect(formatMarkdown(report)).not.toContain('\u001b');
+    // the cell starts with the count, never with the node name, so it cannot become a formula; ESC is stripped, quotes doubled
+    expect(formatCsv(report)).toContain(',ambient-waypoint,proxy_cpu_millicores_waypoint,2,,,,"1 container on =HYPERLINK(""x"")[31m"\r\n');
+    expect(formatCsv(report)).not.toContain('\u001b');
   });
 });
 

@@ -339,6 +339,14 @@ const CASES: Case[] = [
     message: (n) => `mesh-bench: '${path.join(roundDir(d(n), 1), 'sidecar.resources.json')}' field 'samples[0].cpuMillicores' must be a finite number from 0 to 10000000, got -3`,
   },
   {
+    name: 'unknown-sample-component',
+    setup: (n) => ['compare', fixture(n, (dir) => fs.writeFileSync(path.join(roundDir(dir, 1), 'sidecar.resources.json'), JSON.stringify({
+      mode: SIDECAR, round: 1, samples: [{ time: 't', component: '=cmd|calc', pod: 'p', container: 'c', node: 'n', cpuMillicores: 3, memoryMiB: 1 }],
+    })))],
+    code: 1,
+    message: (n) => `mesh-bench: '${path.join(roundDir(d(n), 1), 'sidecar.resources.json')}' field 'samples[0].component' must be one of sidecar, ztunnel, waypoint, got '=cmd|calc'`,
+  },
+  {
     name: 'valid-metadata-but-no-results',
     setup: (n) => ['compare', fixture(n, (dir) => fs.rmSync(path.join(dir, 'rates'), { recursive: true }))],
     code: 1,
@@ -367,6 +375,21 @@ const CASES: Case[] = [
     setup: () => ['compare'],
     code: 2,
     message: () => "error: missing required argument 'results'",
+  },
+  {
+    name: 'inspect-resources-outside-a-round',
+    setup: (n) => {
+      fixture(n, (dir) => fs.writeFileSync(path.join(dir, 'sidecar.resources.json'), JSON.stringify({ mode: SIDECAR, round: 1, samples: [] })));
+      return ['inspect', path.join(d(n), 'sidecar.resources.json')];
+    },
+    code: 1,
+    message: (n) => `mesh-bench: '${d(n)}/sidecar.resources.json': expected it in idle/ or in rates/<qps>/rounds/<round>/ of a results directory (its directory says the round)`,
+  },
+  {
+    name: 'inspect-resources-of-an-unknown-mode',
+    setup: (n) => ['inspect', path.join(roundDir(fixture(n, (dir) => fs.writeFileSync(path.join(roundDir(dir, 1), 'istio.resources.json'), '{}')), 1), 'istio.resources.json')],
+    code: 1,
+    message: (n) => `mesh-bench: '${path.join(roundDir(d(n), 1), 'istio.resources.json')}': expected a file named <mode>.resources.json with mode one of baseline, sidecar, ambient, ambient-waypoint`,
   },
   {
     name: 'inspect-dev-zero',
@@ -399,5 +422,16 @@ describe('hostile results corpus: exact exit code and one-line message, each wit
     const r = await run('compare', fixture('valid', () => undefined));
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
+  });
+
+  test('a sample written before `component` existed is read as what its mode sampled (sidecar here), not rejected', async () => {
+    const dir = fixture('legacy-samples', (dd) => fs.writeFileSync(path.join(roundDir(dd, 1), 'sidecar.resources.json'), JSON.stringify({
+      mode: SIDECAR, round: 1, samples: [{ time: 't', pod: 'p', container: 'istio-proxy', node: 'n', cpuMillicores: 3, memoryMiB: 1 }],
+    })));
+    const r = await run('compare', dir, '--format', 'json');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as { rates: { modes: { mode: string; resources: { components: { component: string }[] } }[] }[] };
+    expect(doc.rates[0].modes.find((m) => m.mode === SIDECAR)?.resources.components.map((c) => c.component)).toEqual(['sidecar']);
   });
 });

@@ -131,7 +131,7 @@ describe('mesh-bench inspect errors', () => {
   test('no argument: commander usage error, non-zero exit', async () => {
     const r = await run('inspect');
     expect(r.code).not.toBe(0);
-    expect(r.err).toMatch(/missing required argument 'fortio-result.json'/);
+    expect(r.err).toMatch(/missing required argument 'file'/);
   });
 
   test('unknown subcommand: non-zero exit', async () => {

@@ -11,7 +11,7 @@ import { main } from '../../lib/cli/mesh-bench';
 import { CALIBRATION_FRACTION, CalibrationError, PreflightError, runBenchmark, RunBenchmarkOptions } from '../../lib/cli/run-command';
 import { InterruptedError } from '../../lib/private/cli-errors';
 import { RunMetadata } from '../../lib/wire/results-layout';
-import { CLIENT_NODE, SERVER_NODE, startBenchCluster, ZTUNNELS } from '../kube/bench-fixture';
+import { CLIENT_NODE, SERVER_NODE, quickRunOptions, startBenchCluster, ZTUNNELS } from '../kube/bench-fixture';
 import { FakeApiServer } from '../kube/fake-api-server';
 import { FakeCluster, JobScript } from '../kube/fake-cluster';
 import { fortioResult, markedLog } from '../kube/fortio-result';
@@ -45,10 +45,7 @@ describe('mesh-bench run lifecycle (fake API server)', () => {
   let kubeconfig: string;
   let err: string[];
   const io = { stdout: () => undefined, stderr: (t: string) => err.push(t) };
-  const opts = (extra: Partial<RunBenchmarkOptions> = {}): RunBenchmarkOptions => ({
-    kubeconfig, rounds: 2, seed: 7, runId: 'mb-life', out: path.join(dir, 'out'), jobTimeoutSeconds: 2,
-    pollIntervalSeconds: 0.005, sampleIntervalSeconds: 0.005, calibrate: false, idleSeconds: 0, ...extra,
-  });
+  const opts = (extra: Partial<RunBenchmarkOptions> = {}): RunBenchmarkOptions => quickRunOptions(kubeconfig, path.join(dir, 'out'), { seed: 7, runId: 'mb-life' }, extra);
   const compareJson = async (d: string): Promise<{ code: number; doc: { rates: { qps: number; flags: string[]; modes: { mode: string; validRounds: number; rounds: number; idle: { cpuMillicores: number } | null }[] }[] }; stderr: string }> => {
     let out = '';
     let stderr = '';

@@ -239,15 +239,22 @@ describe('IstioCanaryRevision: a patch canary on a mesh installed by IstioAmbien
   });
 });
 
-describe('IstioCanaryRevision: re-pinned releases keep escape values literal for Terraform', () => {
-  test("a cniValues string '${HOME}' / '%{x}' is escaped in the re-pinned cni release's values, as in the mesh's own", () => {
+describe('re-pinned releases stay Terraform-safe', () => {
+  test("escape values with '${' are escaped in the re-pinned base, cni and ztunnel (not only in the first render)", () => {
     const stack = testStack();
-    const mesh = new IstioAmbientCluster(stack, 'Mesh', { ...meshProps(), istioVersion: V('1.22.7'), cniValues: { cni: { podAnnotations: { home: '${HOME}', directive: '%{x}' } } } });
-    const before = release(synthJson(stack), 'istio-cni').values as string[];
-    expect(before[0]).toContain('home: $${HOME}');
-    new IstioCanaryRevision(stack, 'Upgrade', { mesh, ...PATCH, phase: CanaryPhase.PROMOTED });
-    const cni = release(synthJson(stack), 'istio-cni');
-    expect((cni.values as string[])[0]).toContain('home: $${HOME}');
-    expect((cni.values as string[])[0]).toContain('directive: "%%{x}"');
+    const mesh = new IstioAmbientCluster(stack, 'Mesh', {
+      ...meshProps(), istioVersion: V('1.22.5'),
+      baseValues: { global: { imagePullSecrets: ['pull-${env}'] } },
+      cniValues: { cni: { podAnnotations: { note: '${not.a.terraform.ref}' } } },
+      ztunnelValues: { podAnnotations: { note: '%{ if true }x%{ endif }' } },
+    });
+    new IstioCanaryRevision(stack, 'Upgrade', { mesh, ...PATCH, phase: CanaryPhase.PROMOTED, dataPlaneVersion: V('1.22.8') });
+    const json = synthJson(stack);
+    const values = (name: string): string => (release(json, name).values as string[])[0];
+    // Terraform reads `$${` as a literal `${` and `%%{` as `%{`; an unescaped one would be interpolated.
+    expect(values('istio-base')).toContain('pull-$${env}');
+    expect(values('istio-cni')).toContain('$${not.a.terraform.ref}');
+    expect(values('ztunnel')).toContain('%%{ if true }x%%{ endif }');
+    for (const name of ['istio-base', 'istio-cni', 'ztunnel']) expect(values(name)).not.toMatch(/(^|[^$])\$\{|(^|[^%])%\{/);
   });
 });

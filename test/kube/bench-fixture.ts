@@ -14,6 +14,7 @@ import {
   PART_OF_LABEL,
   PART_OF_VALUE,
 } from '../../lib/benchmark/contract';
+import type { RunBenchmarkOptions } from '../../lib/cli/run-command';
 import { FakeApiServer } from './fake-api-server';
 import { FakeCluster, FakeUsage } from './fake-cluster';
 
@@ -80,8 +81,17 @@ export function templateMeta(mode: BenchmarkMode): JobTemplateMeta {
   };
 }
 
-/** Starts a server and fills the cluster with a healthy three-mode harness. */
-export async function startBenchCluster(): Promise<FakeCluster> {
+/** Name of the waypoint pod of the `ambient-waypoint` namespace, when the fixture deploys that mode. */
+export const WAYPOINT_POD = 'waypoint-6c8f7d9b4-wpt01';
+/** Where the waypoint runs: neither a server nor a load node (istiod schedules it anywhere). */
+export const WAYPOINT_NODE = OTHER_NODE;
+
+/**
+ * Starts a server and fills the cluster with a healthy three-mode harness; with `waypoint`, also the
+ * `ambient-waypoint` mode and its waypoint pod, labelled as istiod labels it
+ * (`gateway.networking.k8s.io/gateway-name=waypoint`, spelled out here: the test's own copy of Istio's label).
+ */
+export async function startBenchCluster(options: { waypoint?: boolean } = {}): Promise<FakeCluster> {
   const cluster = new FakeCluster(await FakeApiServer.start());
   cluster.nodes.set(SERVER_NODE, { [ROLE_LABEL]: 'server', 'kubernetes.io/hostname': SERVER_NODE });
   cluster.nodes.set(CLIENT_NODE, { [ROLE_LABEL]: 'client', 'kubernetes.io/hostname': CLIENT_NODE });
@@ -90,15 +100,17 @@ export async function startBenchCluster(): Promise<FakeCluster> {
     [BenchmarkMode.BASELINE]: { 'istio-injection': 'disabled' },
     [BenchmarkMode.SIDECAR]: { 'istio-injection': 'enabled' },
     [BenchmarkMode.AMBIENT]: { 'istio.io/dataplane-mode': 'ambient' },
+    [BenchmarkMode.AMBIENT_WAYPOINT]: { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint' },
   };
-  for (const mode of DEFAULT_MODES) {
+  const modes = options.waypoint === true ? [...DEFAULT_MODES, BenchmarkMode.AMBIENT_WAYPOINT] : DEFAULT_MODES;
+  for (const mode of modes) {
     const ns = namespaceOf(mode);
     cluster.namespaces.set(ns, { [PART_OF_LABEL]: PART_OF_VALUE, [MODE_LABEL]: mode, ...meshLabels[mode] });
     cluster.addPod({
       name: serverPodOf(mode),
       namespace: ns,
       labels: { [PART_OF_LABEL]: PART_OF_VALUE, [MODE_LABEL]: mode, app: 'fortio-server' },
-      annotations: mode === BenchmarkMode.AMBIENT ? { 'ambient.istio.io/redirection': 'enabled' } : {},
+      annotations: mode === BenchmarkMode.AMBIENT || mode === BenchmarkMode.AMBIENT_WAYPOINT ? { 'ambient.istio.io/redirection': 'enabled' } : {},
       nodeName: SERVER_NODE,
       containers: mode === BenchmarkMode.SIDECAR ? ['fortio', 'istio-proxy'] : ['fortio'],
       initContainers: mode === BenchmarkMode.SIDECAR ? ['istio-init'] : undefined,
@@ -116,8 +128,26 @@ export async function startBenchCluster(): Promise<FakeCluster> {
   for (const [node, name] of Object.entries(ZTUNNELS)) {
     cluster.addPod({ name, namespace: 'istio-system', labels: { app: 'ztunnel' }, nodeName: node, containers: ['istio-proxy'], ownerKind: 'DaemonSet' });
   }
+  if (options.waypoint === true) {
+    cluster.addPod({
+      name: WAYPOINT_POD,
+      namespace: namespaceOf(BenchmarkMode.AMBIENT_WAYPOINT),
+      labels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint', 'gateway.istio.io/managed': 'istio.io-mesh-controller', 'istio.io/dataplane-mode': 'none' },
+      nodeName: WAYPOINT_NODE,
+      containers: ['istio-proxy'],
+      ownerKind: 'ReplicaSet',
+    });
+  }
   // A stray ConfigMap with the same name but not part of the harness must be ignored.
   cluster.configMaps.push({ name: JOB_TEMPLATE_CONFIGMAP, namespace: 'unrelated', labels: {}, data: {} });
   cluster.usageOf = usageFor;
   return cluster;
+}
+
+/** `run` options for quick runs against the fake cluster: 2 rounds, no calibration, no idle sampling, short polls. */
+export function quickRunOptions(kubeconfig: string, out: string, run: { seed: number; runId: string }, extra: Partial<RunBenchmarkOptions> = {}): RunBenchmarkOptions {
+  return {
+    kubeconfig, rounds: 2, seed: run.seed, runId: run.runId, out, jobTimeoutSeconds: 2,
+    pollIntervalSeconds: 0.005, sampleIntervalSeconds: 0.005, calibrate: false, idleSeconds: 0, ...extra,
+  };
 }

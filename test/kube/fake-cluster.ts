@@ -13,6 +13,8 @@ export interface FakePod {
   annotations?: Record<string, string>;
   nodeName?: string;
   phase?: string;
+  /** The pod's `Ready` condition. @default true */
+  ready?: boolean;
   containers: string[];
   images?: Record<string, string>;
   initContainers?: string[];
@@ -83,7 +85,7 @@ export class FakeCluster {
     return {
       metadata: { name: p.name, namespace: p.namespace, labels: p.labels ?? {}, annotations: p.annotations ?? {}, ...(p.ownerKind ? { ownerReferences: [{ apiVersion: 'v1', kind: p.ownerKind, name: 'owner', uid: 'u' }] } : {}) },
       spec: { nodeName: p.nodeName, containers: c(p.containers), ...(p.initContainers ? { initContainers: c(p.initContainers) } : {}) },
-      status: { phase: p.phase ?? 'Running' },
+      status: { phase: p.phase ?? 'Running', conditions: [{ type: 'Ready', status: p.ready === false ? 'False' : 'True' }] },
     };
   }
 

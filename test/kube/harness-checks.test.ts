@@ -4,6 +4,7 @@ import { jobState } from '../../lib/kube/jobs';
 import { checkMeshState, imageTag } from '../../lib/kube/preflight';
 import { parseNodeSummary, toSamples } from '../../lib/kube/proxy-usage';
 import { PodView } from '../../lib/kube/types';
+import { ProxyComponent } from '../../lib/wire/results-layout';
 
 const pod = (name: string, containers: string[], initContainers: string[] = []): PodView => ({
   name,
@@ -93,12 +94,16 @@ describe('harness contract helpers', () => {
     };
     const usage = parseNodeSummary(doc);
     expect(usage).toHaveLength(4);
-    const samples = toSamples('n1', usage, [{ node: 'n1', namespace: 'ns', pod: 'p', container: 'istio-proxy' }, { node: 'n1', namespace: 'istio-system', pod: 'z' }, { node: 'n1', namespace: 'ns', pod: 'p', container: 'nomem' }], 'now');
+    const samples = toSamples('n1', usage, [
+      { component: ProxyComponent.WAYPOINT, node: 'n1', namespace: 'ns', pod: 'p', container: 'istio-proxy' },
+      { component: ProxyComponent.ZTUNNEL, node: 'n1', namespace: 'istio-system', pod: 'z' },
+      { component: ProxyComponent.WAYPOINT, node: 'n1', namespace: 'ns', pod: 'p', container: 'nomem' },
+    ], 'now');
     expect(samples).toEqual([
-      { time: 't1', pod: 'p', container: 'istio-proxy', node: 'n1', cpuMillicores: 123.456789, memoryMiB: 3 },
-      { time: 'now', pod: 'z', container: 'istio-proxy', node: 'n1', cpuMillicores: 2, memoryMiB: 1 },
+      { time: 't1', component: 'waypoint', pod: 'p', container: 'istio-proxy', node: 'n1', cpuMillicores: 123.456789, memoryMiB: 3 },
+      { time: 'now', component: 'ztunnel', pod: 'z', container: 'istio-proxy', node: 'n1', cpuMillicores: 2, memoryMiB: 1 },
     ]);
-    expect(toSamples('n2', usage, [{ node: 'n1', namespace: 'ns', pod: 'p' }], 'now')).toEqual([]);
+    expect(toSamples('n2', usage, [{ component: ProxyComponent.ZTUNNEL, node: 'n1', namespace: 'ns', pod: 'p' }], 'now')).toEqual([]);
     expect(() => parseNodeSummary({})).toThrow(/no pods array/);
   });
 });

@@ -29,6 +29,10 @@ export enum CheckId {
   UNPINNED_CHART = 'CIM-6001',
   /** A container image without a tag or digest, or tagged `latest`. */
   UNPINNED_IMAGE = 'CIM-6002',
+  /** A Helm value the Istio chart of that version does not read (checked against the chart on disk). */
+  CHART_VALUE_NOT_READ = 'CIM-6003',
+  /** The chart CIM-6003 needs is not in the charts directory, or cannot be read. */
+  CHART_NOT_AVAILABLE = 'CIM-6004',
 }
 
 /** Error fails synth; warning prints. */
@@ -102,6 +106,14 @@ export const CHECKS: Readonly<Record<CheckId, CheckInfo>> = {
   [CheckId.UNPINNED_IMAGE]: {
     severity: 'warning', title: 'container image not pinned',
     fix: 'use an exact tag or, better, a digest (image@sha256:…)',
+  },
+  [CheckId.CHART_VALUE_NOT_READ]: {
+    severity: 'error', title: "Helm value not in the chart's values",
+    fix: "remove the key or move it to where this version's chart reads it (its values.yaml lists every key; Helm ignores the rest silently). If a template reads a key that values.yaml omits, suppress with that reason",
+  },
+  [CheckId.CHART_NOT_AVAILABLE]: {
+    severity: 'warning', title: 'chart not available for the values check',
+    fix: "pull the chart into the directory of the 'cdktf-istio-mesh:chartsDir' context (helm pull <chart> --repo <repository> --version <version> -d <dir>), or unset the context",
   },
 };
 

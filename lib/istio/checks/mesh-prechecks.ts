@@ -1,11 +1,11 @@
 import { Annotations, Aspects, IAspect, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { CHECKS, MeshChecks, formatFinding } from './check-registry';
-import { Finding, checkApiVersions, checkDoubleEnrollment, checkMtls, checkPinning, checkReferences, checkRegexes, checkTelemetryConflicts, checkZtunnelPolicies } from './rules';
+import { Finding, checkApiVersions, checkChartValues, checkDoubleEnrollment, checkMtls, checkPinning, checkReferences, checkRegexes, checkTelemetryConflicts, checkZtunnelPolicies } from './rules';
 import { gatherStackModel } from './stack-model';
 
 /** Every precheck, in report order. */
-const ALL_CHECKS = [checkZtunnelPolicies, checkRegexes, checkApiVersions, checkReferences, checkTelemetryConflicts, checkMtls, checkDoubleEnrollment, checkPinning];
+const ALL_CHECKS = [checkZtunnelPolicies, checkRegexes, checkApiVersions, checkReferences, checkTelemetryConflicts, checkMtls, checkDoubleEnrollment, checkPinning, checkChartValues];
 
 /**
  * The synth-time prechecks as an Aspect: on the stack node it gathers the whole tree once and

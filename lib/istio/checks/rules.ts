@@ -3,6 +3,10 @@ import { apiVersionVerdict } from '../../catalog/istio-apis';
 import { ZTUNNEL_ACTIONS, ZtunnelFieldClass, ztunnelFindings } from '../../catalog/ztunnel-authorization';
 import { AMBIENT_DATAPLANE_LABEL } from '../istio-ambient-cluster';
 import { CheckId } from './check-registry';
+import { unreadValues } from './chart-keys';
+import { findChart } from './chart-source';
+import { ISTIO_CHART_REPOSITORY, ISTIO_LEGACY_CHART_REPOSITORY, ISTIO_OCI_CHART_REPOSITORY } from '../../catalog/istio-versions';
+import { IstioChart } from '../../private/istio-chart-values';
 import { re2Problem } from './re2';
 import { ResourceSite, StackModel } from './stack-model';
 import { isPlainObject as isObj } from '../../private/props';
@@ -235,4 +239,40 @@ export function imagePinProblem(image: string): string | undefined {
   const tag = image.slice(colon + 1);
   if (tag === 'latest' || tag === '') return `is tagged '${tag || '(empty)'}'`;
   return undefined;
+}
+
+/** Where Istio publishes its charts (and published them): a release of an Istio chart from there is checked by CIM-6003. */
+const ISTIO_CHART_HOMES = new Set([ISTIO_CHART_REPOSITORY, ISTIO_OCI_CHART_REPOSITORY, ISTIO_LEGACY_CHART_REPOSITORY, 'oci://gcr.io/istio-release/charts']);
+const ISTIO_CHARTS = new Set<string>(Object.values(IstioChart));
+
+/** `helm pull` for a chart, from an `https://` repository or an `oci://` registry. */
+function pullCommand(chart: string, repository: string | undefined, version: string, dir: string): string {
+  const repo = repository ?? ISTIO_CHART_REPOSITORY;
+  return repo.startsWith('oci://') ? `helm pull ${repo.replace(/\/$/, '')}/${chart} --version ${version} -d ${dir}` : `helm pull ${chart} --repo ${repo} --version ${version} -d ${dir}`;
+}
+
+/**
+ * CIM-6003/6004: the values of every release of an official Istio chart (the library's, and the
+ * stack's own from Istio's repositories), compared with the chart of that exact version read from
+ * the `cdktf-istio-mesh:chartsDir` directory. Off when the context is not set.
+ */
+export function checkChartValues(model: StackModel): Finding[] {
+  const dir = model.chartsDir;
+  if (dir === undefined) return [];
+  const out: Finding[] = [];
+  for (const r of model.releases) {
+    if (r.generated || r.chart === undefined || !ISTIO_CHARTS.has(r.chart)) continue;
+    if (!r.istioChart && !ISTIO_CHART_HOMES.has((r.repository ?? '').replace(/\/$/, ''))) continue;
+    if (r.version === undefined || !EXACT_VERSION.test(r.version) || r.values === undefined) continue;
+    const name = `helm_release '${r.owner.nameInput ?? r.owner.node.id}' (${r.chart} ${r.version})`;
+    const lookup = findChart(dir, r.chart, r.version);
+    if (!lookup.found) {
+      out.push({ id: CheckId.CHART_NOT_AVAILABLE, owner: r.owner, message: `the values of ${name} are not checked: ${lookup.problem}. Run: ${pullCommand(r.chart, r.repository, r.version, dir)}.` });
+      continue;
+    }
+    for (const u of unreadValues(lookup.chart, r.values)) {
+      out.push({ id: CheckId.CHART_VALUE_NOT_READ, owner: r.owner, message: `${name} sets '${u.path}': ${u.problem}; checked against ${lookup.source}.` });
+    }
+  }
+  return out;
 }

@@ -13,7 +13,10 @@ import { PeerAuthentication, PeerMtlsMode } from '../../../lib/istio/policy/peer
 import { Telemetry } from '../../../lib/istio/policy/telemetry';
 import { Waypoint } from '../../../lib/istio/policy/waypoint';
 import { IstioResource, MtlsMode } from '../../../lib/istio/resources';
+import { IstioVersion } from '../../../lib/catalog/istio-versions';
+import { CHARTS_DIR_CONTEXT } from '../../../lib/istio/checks/chart-source';
 import { annotationsOf, testMesh, testStack } from '../../util';
+import { pulledChartsDir } from './pulled-charts';
 
 const covered = new Set<CheckId>();
 
@@ -238,6 +241,18 @@ describe(`${CheckId.UNPINNED_CHART} / ${CheckId.UNPINNED_IMAGE}: pinning`, () =>
     expect(ids(stack, 'warning')).toEqual(['CIM-6001', 'CIM-6001', 'CIM-6002', 'CIM-6002', 'CIM-6002', 'CIM-6002']);
     expect(findings(stack, 'warning').join('\n')).toMatch(/\[test\/Pinned\].*image '<image>:latest' is tagged 'latest'/);
     expect(findings(stack, 'warning').join('\n')).toMatch(/\[test\/Port\].*image 'registry:5000\/nginx' has no tag/);
+  });
+});
+
+describe(`${CheckId.CHART_VALUE_NOT_READ} / ${CheckId.CHART_NOT_AVAILABLE}: values against the chart on disk (more in chart-values.test.ts)`, () => {
+  beforeAll(() => { covered.add(CheckId.CHART_VALUE_NOT_READ); covered.add(CheckId.CHART_NOT_AVAILABLE); });
+  const dir = pulledChartsDir('1.22', '1.22.8', ['istiod']);
+  (dir ? test : test.skip)('a key the chart does not have is an error; a chart not in the directory is a warning', () => {
+    const stack = testStack({ [CHARTS_DIR_CONTEXT]: dir });
+    testMesh(stack, { ambientNamespaces: ['shop'], istioVersion: IstioVersion.of('1.22.8'), allowUnsupportedKubernetesVersion: true, istiodValues: { pilot: { autoscaleEnabeld: false } } });
+    expect(ids(stack)).toEqual(['CIM-6003']);
+    expect(findings(stack)[0]).toContain("helm_release 'istiod' (istiod 1.22.8) sets 'pilot.autoscaleEnabeld': 'autoscaleEnabeld' is not a key of 'pilot' in the chart's values.yaml (did you mean 'autoscaleEnabled'?)");
+    expect(ids(stack, 'warning').filter((id) => id === 'CIM-6004')).toEqual(['CIM-6004', 'CIM-6004', 'CIM-6004']); // base, cni, ztunnel not pulled
   });
 });
 

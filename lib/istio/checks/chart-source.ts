@@ -1,0 +1,157 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { Parser, ReadEntry } from 'tar';
+import { parse } from 'yaml';
+import { ChartData } from './chart-keys';
+import { isPlainObject as isObj } from '../../private/props';
+
+/**
+ * Context key naming a directory of Helm charts on disk (`helm pull <chart> --version <v> -d <dir>`),
+ * which the CIM-6003 precheck reads to compare Helm values with the chart's own `values.yaml`.
+ * Relative paths are resolved against the working directory of the synth (the cdktf.json directory).
+ */
+export const CHARTS_DIR_CONTEXT = 'cdktf-istio-mesh:chartsDir';
+
+/** Largest chart archive read (Istio's are < 300 KiB; istiod with its CRD-less files is the largest). */
+const MAX_ARCHIVE_BYTES = 16 * 1024 * 1024;
+/** Largest unpacked archive and largest single file read. */
+const MAX_UNPACKED_BYTES = 64 * 1024 * 1024;
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** The chart found, or why none could be read. */
+export type ChartLookup =
+  | { readonly found: true; readonly chart: ChartData; readonly source: string }
+  | { readonly found: false; readonly problem: string };
+
+/** Files of one chart: path relative to the chart root → text; only what the check needs. */
+type ChartFiles = Map<string, string>;
+
+function wanted(rel: string): boolean {
+  return rel === 'Chart.yaml' || rel === 'values.yaml' || /^files\/profile-[^/]+\.yaml$/.test(rel);
+}
+
+/** An error's message (errors from other realms, e.g. zlib's under a test runner, included). */
+function messageOf(e: unknown): string {
+  const m = (e as { message?: unknown } | undefined)?.message;
+  return typeof m === 'string' ? m : String(e);
+}
+
+function readSmall(file: string): string {
+  const st = fs.statSync(file);
+  if (!st.isFile()) throw new Error(`'${file}' is not a regular file`);
+  if (st.size > MAX_FILE_BYTES) throw new Error(`'${file}' is ${st.size} bytes, more than ${MAX_FILE_BYTES}`);
+  return fs.readFileSync(file, 'utf8');
+}
+
+/** The wanted files of a chart archive (`<chart>-<version>.tgz` as `helm pull` writes it: one top directory). */
+function filesOfArchive(file: string): ChartFiles {
+  const st = fs.statSync(file);
+  if (!st.isFile()) throw new Error(`'${file}' is not a regular file`);
+  if (st.size > MAX_ARCHIVE_BYTES) throw new Error(`'${file}' is ${st.size} bytes, more than ${MAX_ARCHIVE_BYTES}`);
+  const packed = fs.readFileSync(file);
+  let unpacked: Buffer;
+  try {
+    unpacked = zlib.gunzipSync(packed, { maxOutputLength: MAX_UNPACKED_BYTES });
+  } catch (e: unknown) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ERR_BUFFER_TOO_LARGE'
+      ? `'${file}' unpacks to more than ${MAX_UNPACKED_BYTES} bytes; not read`
+      : `'${file}' is not a gzip archive (${messageOf(e)})`);
+  }
+  const files: ChartFiles = new Map();
+  let top: string | undefined;
+  const parser = new Parser({
+    strict: true,
+    onReadEntry: (entry: ReadEntry) => {
+      const parts = entry.path.replace(/^\.\//, '').split('/');
+      top ??= parts[0];
+      const rel = parts.slice(1).join('/');
+      if (entry.type !== 'File' || parts[0] !== top || parts.includes('..') || !wanted(rel) || entry.size > MAX_FILE_BYTES) {
+        entry.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      entry.on('data', (c: Buffer) => chunks.push(c));
+      entry.on('end', () => files.set(rel, Buffer.concat(chunks).toString('utf8')));
+    },
+  });
+  let failure: Error | undefined;
+  parser.on('error', (e: Error) => { failure = e; });
+  parser.on('warn', (_code: string, message: string | Error) => { failure ??= message instanceof Error ? message : new Error(message); });
+  parser.end(unpacked);
+  if (failure) throw new Error(`'${file}' is not a chart archive: ${messageOf(failure)}`);
+  return files;
+}
+
+/** The wanted files of an unpacked chart directory (`helm pull --untar`). */
+function filesOfDirectory(dir: string): ChartFiles {
+  const files: ChartFiles = new Map();
+  for (const rel of ['Chart.yaml', 'values.yaml']) {
+    const f = path.join(dir, rel);
+    if (fs.existsSync(f)) files.set(rel, readSmall(f));
+  }
+  const filesDir = path.join(dir, 'files');
+  if (fs.existsSync(filesDir) && fs.statSync(filesDir).isDirectory()) {
+    for (const name of fs.readdirSync(filesDir)) if (wanted(`files/${name}`)) files.set(`files/${name}`, readSmall(path.join(filesDir, name)));
+  }
+  return files;
+}
+
+function chartOf(files: ChartFiles, where: string): ChartData {
+  const meta = parse(files.get('Chart.yaml') ?? '') as unknown;
+  if (!isObj(meta) || typeof meta.name !== 'string' || meta.version === undefined) throw new Error(`${where} has no Chart.yaml with a name and a version`);
+  if (!files.has('values.yaml')) throw new Error(`${where} has no values.yaml`);
+  const values = parse(files.get('values.yaml')!) as unknown;
+  const profiles = [...files.keys()].flatMap((f) => /^files\/profile-(.+)\.yaml$/.exec(f)?.[1] ?? []).sort();
+  return { name: meta.name, version: String(meta.version), values, profiles };
+}
+
+const cache = new Map<string, { stamp: string; result: ChartLookup }>();
+
+/** Where `helm pull` puts a chart: `<chart>-<version>.tgz`, or an unpacked `<chart>/` (or `<chart>-<version>/[<chart>/]`). */
+function candidates(dir: string, chart: string, version: string): string[] {
+  return [
+    path.join(dir, `${chart}-${version}.tgz`),
+    path.join(dir, `${chart}-${version}`, chart),
+    path.join(dir, `${chart}-${version}`),
+    path.join(dir, chart),
+  ];
+}
+
+/**
+ * Finds chart `chart` at exactly `version` in `dir` and reads its `Chart.yaml`, `values.yaml` and
+ * `files/profile-*.yaml` (nothing is extracted to disk; sizes are bounded). A candidate whose
+ * Chart.yaml names another chart or version is skipped. Results are cached per file state.
+ */
+export function findChart(dir: string, chart: string, version: string): ChartLookup {
+  const tried: string[] = [];
+  const seen: string[] = [];
+  for (const c of candidates(path.resolve(dir), chart, version)) {
+    let st: fs.Stats;
+    try { st = fs.statSync(c); } catch { tried.push(path.basename(c) === chart ? `${chart}/` : path.relative(path.resolve(dir), c) || c); continue; }
+    const stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+    const key = `${c}\0${chart}\0${version}`;
+    const hit = cache.get(key);
+    let result: ChartLookup;
+    if (hit && hit.stamp === stamp) {
+      result = hit.result;
+    } else {
+      try {
+        const data = chartOf(st.isDirectory() ? filesOfDirectory(c) : filesOfArchive(c), `'${c}'`);
+        if (data.name !== chart || data.version.replace(/^v/, '') !== version.replace(/^v/, '')) {
+          result = { found: false, problem: `'${c}' holds ${data.name} ${data.version}` };
+        } else {
+          result = { found: true, chart: data, source: c };
+        }
+      } catch (e: unknown) {
+        result = { found: false, problem: messageOf(e) };
+      }
+      cache.set(key, { stamp, result });
+    }
+    if (result.found) return result;
+    seen.push(result.problem);
+  }
+  const problems = seen.length > 0 ? `; ${seen.join('; ')}` : '';
+  return { found: false, problem: `no ${chart} ${version} in '${dir}' (looked for ${chart}-${version}.tgz, ${chart}-${version}/ and ${chart}/)${problems}` };
+}
