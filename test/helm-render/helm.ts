@@ -11,9 +11,17 @@ import * as path from 'path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { HELM_PATH, HELM_VERSION } = require('../../scripts/fetch-helm.js') as { HELM_PATH: string; HELM_VERSION: string };
 
-/** The helm binary, or why there is none. */
+/**
+ * The helm binary, or why there is none. When it is not in place yet, `scripts/fetch-helm.js` is run
+ * once here (so `npm test` on a fresh clone, and CI, need no extra step); offline that fails with its reason.
+ */
 export function findHelm(): { bin: string; version: string } | string {
-  if (!fs.existsSync(HELM_PATH)) return `no helm at ${path.relative(process.cwd(), HELM_PATH)} (run 'npm run helm:fetch')`;
+  if (!fs.existsSync(HELM_PATH)) {
+    const fetched = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'fetch-helm.js')], { encoding: 'utf8', timeout: 300_000 });
+    if (fetched.status !== 0 || !fs.existsSync(HELM_PATH)) {
+      return `no helm at ${path.relative(process.cwd(), HELM_PATH)}, and 'npm run helm:fetch' failed: ${(fetched.stderr || fetched.stdout || String(fetched.error)).trim().split('\n').pop()}`;
+    }
+  }
   const r = spawnSync(HELM_PATH, ['version', '--template', '{{.Version}}'], { encoding: 'utf8' });
   if (r.status !== 0 || r.stdout.trim() !== HELM_VERSION) return `${HELM_PATH} does not report ${HELM_VERSION} (${(r.stderr || r.stdout || String(r.error)).trim()})`;
   return { bin: HELM_PATH, version: HELM_VERSION };
