@@ -3,24 +3,19 @@
  * benchmark run assumes (server pods and load nodes exist, each mode's namespace is meshed the
  * way the mode says, modes share hardware). Tested with made-up facts; no I/O.
  */
-import { BENCH_WAYPOINT_NAME, BenchmarkMode, COMPONENT_LABEL, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE, RUN_LABEL, USE_WAYPOINT_LABEL } from '../benchmark/contract';
+import { BENCH_WAYPOINT_NAME, BenchmarkMode, COMPONENT_LABEL, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE, RUN_LABEL } from '../benchmark/contract';
 import type { PodView } from '../kube/types';
-import { waypointPodSelector } from '../wire/istio-waypoint';
+import {
+  AMBIENT_REDIRECTION_ANNOTATION, DATAPLANE_MODE_AMBIENT, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_PROXY_CONTAINER, ISTIO_SYSTEM_NAMESPACE,
+  ISTIOD_SELECTOR, REVISION_LABEL,
+} from '../wire/istio';
+import { USE_WAYPOINT_LABEL, waypointPodSelector } from '../wire/istio-waypoint';
 
-/** Namespace label enabling sidecar injection (default revision). */
-export const INJECTION_LABEL = 'istio-injection';
-/** Namespace label enabling sidecar injection for a revision. */
-export const REVISION_LABEL = 'istio.io/rev';
-/** Namespace label enrolling workloads in ambient mode. */
-export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
-/** Name of the sidecar container Istio injects (also the ztunnel container name). */
-export const ISTIO_PROXY_CONTAINER = 'istio-proxy';
-/** Namespace and label of the Istio control plane and ztunnel pods. */
-export const ISTIO_SYSTEM_NAMESPACE = 'istio-system';
-export const ISTIOD_SELECTOR = 'app=istiod';
-export const ZTUNNEL_SELECTOR = 'app=ztunnel';
-/** Annotation the istio-cni node agent sets on pods whose traffic ztunnel captures. */
-export const AMBIENT_REDIRECTION_ANNOTATION = 'ambient.istio.io/redirection';
+// The Istio wire constants this module judges by; defined once in lib/wire/istio.ts, re-exported for existing importers.
+export {
+  AMBIENT_REDIRECTION_ANNOTATION, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_PROXY_CONTAINER, ISTIO_SYSTEM_NAMESPACE, ISTIOD_SELECTOR,
+  REVISION_LABEL, ZTUNNEL_SELECTOR,
+} from '../wire/istio';
 
 /** True when the pod runs an `istio-proxy` container (classic or native sidecar). */
 export function hasIstioProxy(pod: PodView): boolean {
@@ -38,7 +33,7 @@ export function hasIstioProxy(pod: PodView): boolean {
 export function checkMeshState(mode: BenchmarkMode, namespace: string, nsLabels: Readonly<Record<string, string>>, serverPods: readonly PodView[]): string[] {
   const injection = nsLabels[INJECTION_LABEL] === 'enabled';
   const revision = nsLabels[REVISION_LABEL] !== undefined && nsLabels[REVISION_LABEL] !== '';
-  const ambient = nsLabels[DATAPLANE_MODE_LABEL] === 'ambient';
+  const ambient = nsLabels[DATAPLANE_MODE_LABEL] === DATAPLANE_MODE_AMBIENT;
   const labelText = Object.entries(nsLabels).filter(([k]) => [INJECTION_LABEL, REVISION_LABEL, DATAPLANE_MODE_LABEL].includes(k)).map(([k, v]) => `${k}=${v}`).join(', ') || 'no mesh labels';
   const problems: string[] = [];
   const where = `mode ${mode}: namespace ${namespace} (${labelText})`;

@@ -5,11 +5,13 @@ import { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
 import { Namespace } from '@cdktf/provider-kubernetes/lib/namespace';
 import { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
 import { IstioAmbientCluster } from '../istio/istio-ambient-cluster';
-import { WAYPOINT, Waypoint } from '../istio/policy/waypoint';
+import { Waypoint } from '../istio/policy/waypoint';
 import { invalid } from '../private/errors';
 import { bool, checkProps, instanceOf, list, num, opt, props as propsSchema, str, stringMap, struct, validatedAt } from '../private/props';
 import { terraformSafe } from '../private/terraform-escape';
 import { validateIntRange, validateNamespaceName } from '../private/validate';
+import { AMBIENT_DATAPLANE_LABEL, INJECTION_LABEL, ISTIO_SYSTEM_NAMESPACE, REVISION_LABEL } from '../wire/istio';
+import { USE_WAYPOINT_LABEL } from '../wire/istio-waypoint';
 import { BenchmarkCliAccess, BenchmarkCliSubject } from './benchmark-cli-access';
 import { BenchmarkNodeGroup } from './benchmark-node-group';
 import {
@@ -172,16 +174,16 @@ function validateHarness(scope: Construct, props: BenchmarkHarnessProps) {
 }
 
 /** Namespaces Istio or Kubernetes own, which the harness never uses. */
-const RESERVED_NAMESPACES = ['istio-system', 'kube-system', 'kube-public', 'kube-node-lease', 'default'];
+const RESERVED_NAMESPACES = [ISTIO_SYSTEM_NAMESPACE, 'kube-system', 'kube-public', 'kube-node-lease', 'default'];
 
 /** Per-mode namespace labels: the sidecar namespace never carries the ambient label and vice versa. */
 export function modeNamespaceLabels(mode: BenchmarkMode, sidecarRevision?: string): Record<string, string> {
   const common = { [PART_OF_LABEL]: PART_OF_VALUE, [MODE_LABEL]: mode };
   switch (mode) {
-    case BenchmarkMode.BASELINE: return { ...common, 'istio-injection': 'disabled' };
-    case BenchmarkMode.SIDECAR: return { ...common, ...(sidecarRevision ? { 'istio.io/rev': sidecarRevision } : { 'istio-injection': 'enabled' }) };
-    case BenchmarkMode.AMBIENT: return { ...common, 'istio.io/dataplane-mode': 'ambient' };
-    case BenchmarkMode.AMBIENT_WAYPOINT: return { ...common, 'istio.io/dataplane-mode': 'ambient', [WAYPOINT.useLabel]: BENCH_WAYPOINT_NAME };
+    case BenchmarkMode.BASELINE: return { ...common, [INJECTION_LABEL]: 'disabled' };
+    case BenchmarkMode.SIDECAR: return { ...common, ...(sidecarRevision ? { [REVISION_LABEL]: sidecarRevision } : { [INJECTION_LABEL]: 'enabled' }) };
+    case BenchmarkMode.AMBIENT: return { ...common, ...AMBIENT_DATAPLANE_LABEL };
+    case BenchmarkMode.AMBIENT_WAYPOINT: return { ...common, ...AMBIENT_DATAPLANE_LABEL, [USE_WAYPOINT_LABEL]: BENCH_WAYPOINT_NAME };
   }
 }
 

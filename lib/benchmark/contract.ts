@@ -24,8 +24,8 @@ export const DEFAULT_MODES: readonly BenchmarkMode[] = [BenchmarkMode.BASELINE, 
 
 /** Name of the waypoint `Gateway` in the `ambient-waypoint` namespace (also its `istio.io/use-waypoint` label value). */
 export const BENCH_WAYPOINT_NAME = 'waypoint';
-/** Istio's label sending a namespace's traffic through a waypoint (the CLI checks it; the harness sets it through the Waypoint construct's constant). */
-export const USE_WAYPOINT_LABEL = 'istio.io/use-waypoint';
+/** Istio's label sending a namespace's traffic through a waypoint (the CLI checks it, the harness sets it); one definition, in lib/wire. */
+export { USE_WAYPOINT_LABEL } from '../wire/istio-waypoint';
 
 /** Labels every harness object carries. */
 export const PART_OF_LABEL = 'app.kubernetes.io/part-of';

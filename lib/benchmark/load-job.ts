@@ -2,6 +2,7 @@ import {
   COMPONENT_LABEL, JobTemplateMeta, LOAD_CONTAINER, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE, PHASE_LABEL, PLACEHOLDERS,
   RESULT_BEGIN_MARKER, RESULT_CONTAINER, RESULT_END_MARKER, ROUND_LABEL, RUN_LABEL,
 } from './contract';
+import { PROXY_STATUS_PORT } from '../wire/istio';
 
 /** Kubernetes placement of a pod, in API (camelCase) form. */
 export interface PodPlacement {
@@ -55,12 +56,14 @@ export function fortioLoadArgs(s: LoadJobSpec): string[] {
  * JSON between the markers, then asks a sidecar (if any) to quit so the Job can complete. Fails
  * if fortio exits without a result.
  */
+/** Asks the pod's pilot-agent to stop its sidecar (no-op without one). */
+const QUIT_PROXY = `wget -q -O- --post-data='' http://127.0.0.1:${PROXY_STATUS_PORT}/quitquitquit >/dev/null 2>&1`;
 export const REPORT_SCRIPT = [
   'seen=0',
   'while true; do',
   '  if pgrep -x fortio >/dev/null; then seen=1',
   '  elif [ -s /results/result.json ]; then break',
-  "  elif [ \"$seen\" = 1 ]; then echo 'fortio exited without a result' >&2; wget -q -O- --post-data='' http://127.0.0.1:15020/quitquitquit >/dev/null 2>&1; exit 1",
+  `  elif [ "$seen" = 1 ]; then echo 'fortio exited without a result' >&2; ${QUIT_PROXY}; exit 1`,
   '  fi',
   '  sleep 1',
   'done',
@@ -68,7 +71,7 @@ export const REPORT_SCRIPT = [
   'cat /results/result.json',
   'echo',
   `echo '${RESULT_END_MARKER}'`,
-  "wget -q -O- --post-data='' http://127.0.0.1:15020/quitquitquit >/dev/null 2>&1 || true",
+  `${QUIT_PROXY} || true`,
 ].join('\n');
 
 /** Anti-affinity in API form: never on a node running pods of the other component. */

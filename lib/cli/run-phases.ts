@@ -7,8 +7,9 @@ import { BENCH_WAYPOINT_NAME, BenchmarkMode } from '../benchmark/contract';
 import { KubeClient } from '../kube/client';
 import { BenchPhase, extractMarkedResult, instantiateJob, ModeHarness } from '../kube/harness';
 import { JOB_NAME_LABEL, runJobToEnd } from '../kube/jobs';
-import { hasIstioProxy, ISTIO_SYSTEM_NAMESPACE, PreflightReport, ZTUNNEL_SELECTOR } from '../kube/preflight';
+import { hasIstioProxy, PreflightReport } from '../kube/preflight';
 import { ProxySampler, SampleTarget, startProxySampler } from '../kube/proxy-usage';
+import { ISTIO_PROXY_CONTAINER, ISTIO_SYSTEM_NAMESPACE, ZTUNNEL_SELECTOR } from '../wire/istio';
 import { waypointPodSelector } from '../wire/istio-waypoint';
 import { CalibrationRecord, CalibrationStep, ProxyComponent, ProxyResourceSamples } from '../wire/results-layout';
 import { validateResultText } from './results-dir';
@@ -170,7 +171,7 @@ export async function proxyTargets(ctx: PhaseContext, harness: ModeHarness, jobN
   if (harness.mode === BenchmarkMode.SIDECAR) {
     return [...servers, ...loadPods]
       .filter((p) => p.nodeName !== undefined && hasIstioProxy(p))
-      .map((p) => ({ component: ProxyComponent.SIDECAR, node: p.nodeName ?? '', namespace: p.namespace, pod: p.name, container: 'istio-proxy' }));
+      .map((p) => ({ component: ProxyComponent.SIDECAR, node: p.nodeName ?? '', namespace: p.namespace, pod: p.name, container: ISTIO_PROXY_CONTAINER }));
   }
   const nodes = new Set([...servers, ...loadPods].flatMap((p) => (p.nodeName ? [p.nodeName] : [])));
   const ztunnels = (await ctx.client.listPods(ISTIO_SYSTEM_NAMESPACE, ZTUNNEL_SELECTOR))

@@ -6,6 +6,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { PREFIX_LIMITS, namePrefix } from '../private/naming';
 import { checkProps, instanceOf, opt, props as propsSchema, str, stringMap, validatedAt } from '../private/props';
 import { terraformSafe } from '../private/terraform-escape';
+import { HBONE_PORT, ISTIOD_WEBHOOK_PORT, ISTIOD_XDS_TLS_PORT } from '../wire/istio';
 
 /** Props of {@link EksNodeSecurity}. */
 export interface EksNodeSecurityProps {
@@ -44,9 +45,9 @@ export interface IstioNodePort {
  * their own security groups (`podSecurityGroups`).
  */
 export const ISTIO_NODE_PORTS: readonly IstioNodePort[] = [
-  { port: 15017, from: 'control-plane', description: 'istiod webhooks (sidecar injection, validation) from the EKS control plane' },
-  { port: 15012, from: 'nodes', description: 'istiod xDS and CA from ztunnel, sidecars and waypoints on the nodes' },
-  { port: 15008, from: 'nodes', description: 'HBONE (ztunnel mTLS tunnel) between nodes' },
+  { port: ISTIOD_WEBHOOK_PORT, from: 'control-plane', description: 'istiod webhooks (sidecar injection, validation) from the EKS control plane' },
+  { port: ISTIOD_XDS_TLS_PORT, from: 'nodes', description: 'istiod xDS and CA from ztunnel, sidecars and waypoints on the nodes' },
+  { port: HBONE_PORT, from: 'nodes', description: 'HBONE (ztunnel mTLS tunnel) between nodes' },
 ];
 
 const SCHEMA = propsSchema({

@@ -21,11 +21,11 @@ import { MeshCluster } from './mesh-cluster';
 import { IstioResource, MtlsMode, peerAuthentication } from './resources';
 import { checkChartResources } from '../private/generated-chart';
 import { kubeYaml } from '../private/kube-yaml';
+import { AMBIENT_DATAPLANE_LABEL, ISTIO_SYSTEM_NAMESPACE } from '../wire/istio';
 
-/** The namespace the control plane, CNI and ztunnel run in (ztunnel's identity is trusted there). */
-export const ISTIO_SYSTEM_NAMESPACE = 'istio-system';
-/** The namespace label that enrolls workloads in ambient mode. */
-export const AMBIENT_DATAPLANE_LABEL = { 'istio.io/dataplane-mode': 'ambient' } as const;
+// The namespace the control plane, CNI and ztunnel run in, and the label that enrolls a namespace in ambient
+// mode: Istio wire constants defined once in lib/wire/istio.ts, re-exported where the public API has always had them.
+export { AMBIENT_DATAPLANE_LABEL, ISTIO_SYSTEM_NAMESPACE };
 
 /** Props of {@link IstioAmbientCluster}. */
 export interface IstioAmbientClusterProps {

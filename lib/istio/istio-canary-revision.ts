@@ -9,7 +9,8 @@ import { IstioChart } from '../private/istio-chart-values';
 import { bool, checkProps, freeForm, instanceOf, list, num, opt, props as propsSchema, str, struct, validatedAt } from '../private/props';
 import { isConcrete, validateIntRange, validateNamespaceName } from '../private/validate';
 import { CanaryPhase, CanaryStage, CanaryStep, resolveStages } from './canary-phase';
-import { ISTIO_SYSTEM_NAMESPACE, IstioAmbientCluster } from './istio-ambient-cluster';
+import { INJECTION_LABEL, ISTIO_SYSTEM_NAMESPACE } from '../wire/istio';
+import { IstioAmbientCluster } from './istio-ambient-cluster';
 import { IstioResourceChart } from './istio-resource-chart';
 import { DEFAULT_REVISION, DEFAULT_TAG, ISTIO_REV_LABEL, revisionTagObjects } from './revision-tags';
 import { checkDataPlane, checkHop } from './canary-rules';
@@ -117,8 +118,6 @@ const PROPS_SCHEMA = propsSchema({
   kubernetesProvider: opt(PROVIDER('Kubernetes')),
 });
 
-/** Label that keeps sidecar injection off in a namespace that carries `istio.io/rev` (see README). */
-const INJECTION_LABEL = 'istio-injection';
 /** Field manager of the namespace revision labels (the mesh's own enrollment labels use another). */
 const FIELD_MANAGER = 'cdktf-istio-mesh-revision';
 /** Helm release names are at most 53 characters; `istiod-` and `istio-tag-` prefix revisions and tags. */
@@ -261,6 +260,7 @@ export class IstioCanaryRevision extends Construct {
         apiVersion: 'v1',
         kind: 'Namespace',
         metadata: { name: ns },
+        // `istio-injection=disabled` keeps sidecar injection off in a namespace that carries `istio.io/rev` (see README).
         labels: { [ISTIO_REV_LABEL]: rev, [INJECTION_LABEL]: 'disabled' },
         fieldManager: FIELD_MANAGER,
         dependsOn: [...allTags, ...meshNamespaces],

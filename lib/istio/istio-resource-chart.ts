@@ -8,6 +8,7 @@ import { ChartFiles, chartHash, renderChart, writeChartDir } from '../private/ge
 import { newGeneratedChartRelease } from '../private/istio-release';
 import { bool, checkProps, construct, instanceOf, list, num, opt, props as propsSchema, shaped, str, stringMap, validatedAt } from '../private/props';
 import { validateIntRange } from '../private/validate';
+import { ISTIO_SYSTEM_NAMESPACE } from '../wire/istio';
 import { IstioResource, KubernetesObject } from './resources';
 
 /** The label Helm sets to `Helm` on every object it installs (helm/helm pkg/action/validate.go, setMetadataVisitor). */
@@ -100,7 +101,7 @@ export class IstioResourceChart extends Construct {
     this.release = newGeneratedChartRelease(this, 'Release', {
       releaseName: props.releaseName,
       chartPath: this.chartPath,
-      namespace: props.namespace ?? 'istio-system',
+      namespace: props.namespace ?? ISTIO_SYSTEM_NAMESPACE,
       timeoutSeconds: timeout,
       atomic: props.atomic ?? true,
       provider: props.helmProvider,

@@ -1,4 +1,8 @@
 import { IstioVersion, compareMinor } from '../catalog/istio-versions';
+import {
+  DEFAULT_REVISION, INJECTION_LABEL, ISTIO_SYSTEM_NAMESPACE, ISTIOD_MONITORING_PORT, ISTIOD_WEBHOOK_PORT, ISTIOD_XDS_PORT, ISTIOD_XDS_TLS_PORT,
+  REVISION_LABEL, SIDECAR_INJECT_LABEL, TAG_LABEL,
+} from '../wire/istio';
 import { KubernetesObject } from './resources';
 
 /**
@@ -19,12 +23,12 @@ import { KubernetesObject } from './resources';
  * is patched by the revision it points at, and re-patched by the new one when it moves.
  */
 
-/** Label naming the tag on its objects; istiod's tag watcher finds tags by it. */
-export const ISTIO_TAG_LABEL = 'istio.io/tag';
-/** Label naming a revision (on tag objects: the target; on namespaces/Gateways: the revision or tag they use). */
-export const ISTIO_REV_LABEL = 'istio.io/rev';
-/** The revision name of an unrevisioned istiod (`revision: ""` renders as `istio.io/rev: default`). */
-export const DEFAULT_REVISION = 'default';
+/** Label naming the tag on its objects; istiod's tag watcher finds tags by it (lib/wire/istio.ts `TAG_LABEL`). */
+export const ISTIO_TAG_LABEL = TAG_LABEL;
+/** Label naming a revision (on tag objects: the target; on namespaces/Gateways: the revision or tag they use; lib/wire/istio.ts `REVISION_LABEL`). */
+export const ISTIO_REV_LABEL = REVISION_LABEL;
+// The revision name of an unrevisioned istiod: defined once in lib/wire/istio.ts, re-exported where the public API has always had it.
+export { DEFAULT_REVISION };
 /** The tag that also carries the legacy `istio-injection=enabled` selectors. */
 export const DEFAULT_TAG = 'default';
 
@@ -68,7 +72,7 @@ export function revisionTagObjects(input: RevisionTagInput): (TagWebhookConfigur
 
 /** Name of a tag's MutatingWebhookConfiguration. */
 export function tagWebhookName(tag: string, namespace: string): string {
-  return namespace === 'istio-system' ? `istio-revision-tag-${tag}` : `istio-revision-tag-${tag}-${namespace}`;
+  return namespace === ISTIO_SYSTEM_NAMESPACE ? `istio-revision-tag-${tag}` : `istio-revision-tag-${tag}-${namespace}`;
 }
 
 function commonLabels(input: RevisionTagInput): Record<string, string> {
@@ -96,24 +100,24 @@ function helmLabels(input: RevisionTagInput): Record<string, string> {
 
 function tagWebhook(input: RevisionTagInput): TagWebhookConfiguration {
   const { tag } = input;
-  const notDisabled = { key: 'sidecar.istio.io/inject', operator: 'NotIn', values: ['false'] };
+  const notDisabled = { key: SIDECAR_INJECT_LABEL, operator: 'NotIn', values: ['false'] };
   const webhooks = [
     webhook(input, 'rev.namespace.',
-      { matchExpressions: [{ key: ISTIO_REV_LABEL, operator: 'In', values: [tag] }, { key: 'istio-injection', operator: 'DoesNotExist' }] },
+      { matchExpressions: [{ key: ISTIO_REV_LABEL, operator: 'In', values: [tag] }, { key: INJECTION_LABEL, operator: 'DoesNotExist' }] },
       { matchExpressions: [notDisabled] }),
     webhook(input, 'rev.object.',
-      { matchExpressions: [{ key: ISTIO_REV_LABEL, operator: 'DoesNotExist' }, { key: 'istio-injection', operator: 'DoesNotExist' }] },
+      { matchExpressions: [{ key: ISTIO_REV_LABEL, operator: 'DoesNotExist' }, { key: INJECTION_LABEL, operator: 'DoesNotExist' }] },
       { matchExpressions: [notDisabled, { key: ISTIO_REV_LABEL, operator: 'In', values: [tag] }] }),
   ];
   if (tag === DEFAULT_TAG) {
     // The default revision's legacy selectors; `auto.` only with enableNamespacesByDefault (chart default false, not set).
     webhooks.push(
       webhook(input, 'namespace.',
-        { matchExpressions: [{ key: 'istio-injection', operator: 'In', values: ['enabled'] }] },
+        { matchExpressions: [{ key: INJECTION_LABEL, operator: 'In', values: ['enabled'] }] },
         { matchExpressions: [notDisabled] }),
       webhook(input, 'object.',
-        { matchExpressions: [{ key: 'istio-injection', operator: 'DoesNotExist' }, { key: ISTIO_REV_LABEL, operator: 'DoesNotExist' }] },
-        { matchExpressions: [{ key: 'sidecar.istio.io/inject', operator: 'In', values: ['true'] }, { key: ISTIO_REV_LABEL, operator: 'DoesNotExist' }] }),
+        { matchExpressions: [{ key: INJECTION_LABEL, operator: 'DoesNotExist' }, { key: ISTIO_REV_LABEL, operator: 'DoesNotExist' }] },
+        { matchExpressions: [{ key: SIDECAR_INJECT_LABEL, operator: 'In', values: ['true'] }, { key: ISTIO_REV_LABEL, operator: 'DoesNotExist' }] }),
     );
   }
   return {
@@ -160,10 +164,10 @@ function tagService(input: RevisionTagInput): TagService {
     },
     spec: {
       ports: [
-        { port: 15010, name: 'grpc-xds', protocol: 'TCP' },
-        { port: 15012, name: 'https-dns', protocol: 'TCP' },
-        { port: 443, name: 'https-webhook', targetPort: 15017, protocol: 'TCP' },
-        { port: 15014, name: 'http-monitoring', protocol: 'TCP' },
+        { port: ISTIOD_XDS_PORT, name: 'grpc-xds', protocol: 'TCP' },
+        { port: ISTIOD_XDS_TLS_PORT, name: 'https-dns', protocol: 'TCP' },
+        { port: 443, name: 'https-webhook', targetPort: ISTIOD_WEBHOOK_PORT, protocol: 'TCP' },
+        { port: ISTIOD_MONITORING_PORT, name: 'http-monitoring', protocol: 'TCP' },
       ],
       selector: input.revision ? { app: 'istiod', [ISTIO_REV_LABEL]: input.revision } : { app: 'istiod', istio: 'pilot' },
     },

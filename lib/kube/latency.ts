@@ -6,11 +6,12 @@
  */
 import { GatheredLatency, MetricsReading } from '../analysis/latency';
 import { KubeClient } from './client';
-import { DATAPLANE_MODE_LABEL, hasIstioProxy, ISTIO_SYSTEM_NAMESPACE, ZTUNNEL_SELECTOR } from './preflight';
+import { DATAPLANE_MODE_AMBIENT, DATAPLANE_MODE_LABEL, ISTIO_SYSTEM_NAMESPACE, PROXY_STATUS_PORT, ZTUNNEL_SELECTOR } from '../wire/istio';
+import { hasIstioProxy } from './preflight';
 import { PodView } from './types';
 
 /** pilot-agent's (and ztunnel's) status port serving merged Prometheus metrics. */
-export const METRICS_PORT = 15020;
+export const METRICS_PORT = PROXY_STATUS_PORT;
 /** Path of the merged Prometheus metrics on {@link METRICS_PORT}. */
 export const METRICS_PATH = 'stats/prometheus';
 
@@ -46,7 +47,7 @@ function message(e: unknown): string {
  */
 export async function gatherLatency(client: KubeClient, o: GatherOptions): Promise<GatheredLatency> {
   const ns = await client.readNamespace(o.namespace);
-  const ambient = ns.labels[DATAPLANE_MODE_LABEL] === 'ambient';
+  const ambient = ns.labels[DATAPLANE_MODE_LABEL] === DATAPLANE_MODE_AMBIENT;
   const pods = await client.listPods(o.namespace);
   const read = async (p: PodView): Promise<MetricsReading> => {
     if (p.phase !== 'Running') return { pod: p.name, node: p.nodeName, error: `pod is ${p.phase ?? 'in an unknown phase'}, not Running` };

@@ -5,7 +5,8 @@
  */
 import { BENCH_WAYPOINT_NAME, BenchmarkMode, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE } from '../benchmark/contract';
 import { waypointPodSelector } from '../wire/istio-waypoint';
-import { ISTIO_SYSTEM_NAMESPACE, ISTIOD_SELECTOR, judgePreflight, ModeFacts, PreflightFacts, PreflightReport } from '../analysis/preflight-checks';
+import { judgePreflight, ModeFacts, PreflightFacts, PreflightReport } from '../analysis/preflight-checks';
+import { ISTIO_SYSTEM_NAMESPACE, ISTIOD_SELECTOR } from '../wire/istio';
 import { KubeClient } from './client';
 import { ModeHarness } from './harness';
 

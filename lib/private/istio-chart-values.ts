@@ -1,4 +1,5 @@
 import { ISTIO_DOCKER_HUB, IstioVersion, RETIRED_ISTIO_REGISTRIES, ValuesWrapper, compareMinor } from '../catalog/istio-versions';
+import { ISTIO_SYSTEM_NAMESPACE } from '../wire/istio';
 import { HelmValues } from './helm-values';
 
 /** The official Istio charts the library installs, by published chart name. */
@@ -24,7 +25,7 @@ export function ambientInstallOrder(version: IstioVersion): readonly IstioChart[
 }
 
 /** The namespace the library installs Istio into unless told otherwise. */
-export const DEFAULT_ISTIO_NAMESPACE = 'istio-system';
+export const DEFAULT_ISTIO_NAMESPACE = ISTIO_SYSTEM_NAMESPACE;
 /** The name ztunnel's ServiceAccount must have for istiod to trust it (every minor's default). */
 export const ZTUNNEL_RESOURCE_NAME = 'ztunnel';
 

@@ -1,7 +1,23 @@
 /**
  * Istio wire facts about the waypoint proxy Deployment istiod creates for a waypoint `Gateway`,
- * as the benchmark CLI reads them from the cluster. Construct-free.
+ * as the benchmark CLI reads them from the cluster, and of the waypoint `Gateway` itself, as the
+ * `Waypoint` construct writes it. Construct-free.
  */
+import { HBONE_PORT } from './istio';
+
+/** Istio's namespace (or pod) label sending traffic through a waypoint, valued with the waypoint's name (istioctl `waypoint apply --enroll-namespace`). */
+export const USE_WAYPOINT_LABEL = 'istio.io/use-waypoint';
+
+/** Wire facts of waypoints (istioctl `waypoint generate`, the same at every tag 1.22 … 1.30). */
+export const WAYPOINT = {
+  gatewayClassName: 'istio-waypoint',
+  listener: { name: 'mesh', port: HBONE_PORT, protocol: 'HBONE' },
+  forLabel: 'istio.io/waypoint-for',
+  useLabel: USE_WAYPOINT_LABEL,
+  /** Cross-namespace use; read by istiod from 1.23. */
+  useNamespaceLabel: 'istio.io/use-waypoint-namespace',
+  useNamespaceLabelSince: '1.23',
+} as const;
 
 /**
  * Label istiod puts on the pods of the Deployment it creates for a Gateway (waypoints included),

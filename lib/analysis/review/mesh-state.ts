@@ -6,13 +6,11 @@
  * charts (Istio's `istioctl tag` shape) and istiod's `revisionTags` value.
  */
 import { KubeObject, SynthStack, TfResource } from './model';
+import { DEFAULT_REVISION, REVISION_LABEL as REV_LABEL, TAG_LABEL } from '../../wire/istio';
 import { releaseValues } from './values';
 
-/** Istio's revision and tag labels (istio/istio pkg/config/constants: `istio.io/rev`, `istio.io/tag`). */
-export const REV_LABEL = 'istio.io/rev';
-export const TAG_LABEL = 'istio.io/tag';
-/** The revision name of an istiod installed without `revision`. */
-export const DEFAULT_REVISION = 'default';
+// Istio's revision and tag labels and the default revision's name: defined once in lib/wire/istio.ts, re-exported for existing importers.
+export { DEFAULT_REVISION, REV_LABEL, TAG_LABEL };
 /** The Istio charts the review recognises, by chart name. */
 export type IstioChartName = 'base' | 'cni' | 'istiod' | 'ztunnel';
 const ISTIO_CHARTS: readonly IstioChartName[] = ['base', 'cni', 'istiod', 'ztunnel'];

@@ -6,6 +6,7 @@
 import { StackDiff } from './diff';
 import { DEFAULT_REVISION, IstioRelease, MeshState, resolveRevision, str } from './mesh-state';
 import { SynthAnnotation } from './model';
+import { ISTIO_SYSTEM_NAMESPACE } from '../../wire/istio';
 
 /** Finding levels, ordered. */
 export type RiskLevel = 'low' | 'medium' | 'high';
@@ -132,7 +133,7 @@ function peerAuthentications(state: MeshState): Map<string, PeerAuthView> {
     }
     const ns = str(md.namespace) ?? '';
     const key = `${ns}/${str(md.name) ?? '?'}`;
-    out.set(key, { key, mode: str(mtls.mode), ports, meshWide: ns === 'istio-system' && spec.selector === undefined });
+    out.set(key, { key, mode: str(mtls.mode), ports, meshWide: ns === ISTIO_SYSTEM_NAMESPACE && spec.selector === undefined });
   }
   return out;
 }

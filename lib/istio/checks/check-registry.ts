@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalid } from '../../private/errors';
+import { DATAPLANE_MODE_AMBIENT, DATAPLANE_MODE_LABEL, INJECTION_LABEL, REVISION_LABEL } from '../../wire/istio';
 
 /** Stable ids of the synth-time prechecks. An id is never reused for another check. */
 export enum CheckId {
@@ -97,7 +98,7 @@ export const CHECKS: Readonly<Record<CheckId, CheckInfo>> = {
   },
   [CheckId.SIDECAR_AND_AMBIENT]: {
     severity: 'error', title: 'namespace enrolled in both sidecar injection and ambient',
-    fix: "remove either 'istio-injection'/'istio.io/rev' or 'istio.io/dataplane-mode=ambient' from the namespace",
+    fix: `remove either '${INJECTION_LABEL}'/'${REVISION_LABEL}' or '${DATAPLANE_MODE_LABEL}=${DATAPLANE_MODE_AMBIENT}' from the namespace`,
   },
   [CheckId.UNPINNED_CHART]: {
     severity: 'warning', title: 'Helm chart version not pinned',

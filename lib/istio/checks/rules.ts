@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { apiVersionVerdict } from '../../catalog/istio-apis';
 import { ZTUNNEL_ACTIONS, ZtunnelFieldClass, ztunnelFindings } from '../../catalog/ztunnel-authorization';
-import { AMBIENT_DATAPLANE_LABEL } from '../istio-ambient-cluster';
+import { DATAPLANE_MODE_AMBIENT, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_SYSTEM_NAMESPACE, REVISION_LABEL } from '../../wire/istio';
 import { CheckId } from './check-registry';
 import { unreadValues } from './chart-keys';
 import { findChart } from './chart-source';
@@ -23,11 +23,6 @@ function ref(site: ResourceSite): string {
   const m = site.resource.metadata;
   return `${site.resource.kind} ${m.namespace}/${m.name}`;
 }
-/** `istio.io/dataplane-mode`, `ambient` (read at call time: istio-ambient-cluster imports this module). */
-function ambientLabel(): [string, string] {
-  return Object.entries(AMBIENT_DATAPLANE_LABEL)[0];
-}
-
 /** Labels of each namespace, merged over every place the stack sets them, plus the meshes' ambient namespaces. */
 export function namespaceLabels(model: StackModel): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
@@ -40,8 +35,8 @@ function sidecarInjected(labels: Record<string, string> | undefined): boolean {
   // or `istio.io/rev=<rev|tag>` with NO `istio-injection` label. `istio-injection=disabled` beside a
   // revision label (what IstioCanaryRevision writes on ambient namespaces) turns injection off.
   if (labels === undefined) return false;
-  const injection = labels['istio-injection'];
-  return injection === 'enabled' || (injection === undefined && labels['istio.io/rev'] !== undefined);
+  const injection = labels[INJECTION_LABEL];
+  return injection === 'enabled' || (injection === undefined && labels[REVISION_LABEL] !== undefined);
 }
 
 function hasTargetRefs(spec: Obj): boolean {
@@ -57,8 +52,7 @@ export function checkZtunnelPolicies(model: StackModel): Finding[] {
     if (resource.kind !== 'AuthorizationPolicy' || !resource.apiVersion.startsWith('security.istio.io/') || !site.minor) continue;
     if (hasTargetRefs(resource.spec)) continue;
     const ns = labels.get(resource.metadata.namespace);
-    const [AMBIENT_KEY, AMBIENT_VALUE] = ambientLabel();
-    if (sidecarInjected(ns) && ns?.[AMBIENT_KEY] !== AMBIENT_VALUE) continue; // sidecars enforce L7
+    if (sidecarInjected(ns) && ns?.[DATAPLANE_MODE_LABEL] !== DATAPLANE_MODE_AMBIENT) continue; // sidecars enforce L7
     const action = String(resource.spec.action ?? 'ALLOW');
     if (!ZTUNNEL_ACTIONS.includes(action)) {
       out.push({ id: CheckId.ZTUNNEL_UNSUPPORTED_ACTION, owner: site.owner, message: `${ref(site)} has action ${action}, which ztunnel does not support: Istio ${site.minor} skips the whole policy for ztunnel, so it is not enforced at all.` });
@@ -140,7 +134,7 @@ export function checkReferences(model: StackModel): Finding[] {
   for (const site of model.resources) {
     const { spec, metadata } = site.resource;
     const selector = isObj(spec.selector) && isObj(spec.selector.matchLabels) ? spec.selector.matchLabels as Record<string, string> : undefined;
-    if (selector && metadata.namespace !== 'istio-system' && ['AuthorizationPolicy', 'PeerAuthentication', 'Telemetry', 'RequestAuthentication'].includes(site.resource.kind)) {
+    if (selector && metadata.namespace !== ISTIO_SYSTEM_NAMESPACE && ['AuthorizationPolicy', 'PeerAuthentication', 'Telemetry', 'RequestAuthentication'].includes(site.resource.kind)) {
       const found = model.workloads.some((w) => (w.namespace === undefined || w.namespace === metadata.namespace) && matches(selector, w.labels));
       if (!found) out.push({ id: CheckId.SELECTOR_MATCHES_NOTHING, owner: site.owner, message: `${ref(site)} selects ${JSON.stringify(selector)}, but no workload in namespace '${metadata.namespace}' declared in this stack has those labels.` });
     }
@@ -181,7 +175,7 @@ export function checkMtls(model: StackModel): Finding[] {
     if (mesh.mtlsMode !== 'STRICT') out.push({ id: CheckId.MTLS_NOT_STRICT, owner: mesh, message: `the mesh-wide mTLS mode is ${mesh.mtlsMode}: workloads accept plaintext.` });
   }
   for (const site of model.resources) {
-    if (site.resource.kind !== 'PeerAuthentication' || site.resource.metadata.namespace === 'istio-system') continue;
+    if (site.resource.kind !== 'PeerAuthentication' || site.resource.metadata.namespace === ISTIO_SYSTEM_NAMESPACE) continue;
     const spec = site.resource.spec;
     const modes: string[] = [];
     const mode = isObj(spec.mtls) ? spec.mtls.mode : undefined;
@@ -198,13 +192,12 @@ export function checkMtls(model: StackModel): Finding[] {
 /** CIM-5002: namespaces with both sidecar injection and ambient labels. */
 export function checkDoubleEnrollment(model: StackModel): Finding[] {
   const labels = namespaceLabels(model);
-  const [AMBIENT_KEY, AMBIENT_VALUE] = ambientLabel();
   const out: Finding[] = [];
   for (const [ns, l] of labels) {
-    if (l[AMBIENT_KEY] === AMBIENT_VALUE && sidecarInjected(l)) {
+    if (l[DATAPLANE_MODE_LABEL] === DATAPLANE_MODE_AMBIENT && sidecarInjected(l)) {
       const owner = [...model.namespaceLabels].reverse().find((s) => s.namespace === ns)!.owner;
-      const inject = l['istio.io/rev'] !== undefined ? `istio.io/rev=${l['istio.io/rev']}` : 'istio-injection=enabled';
-      out.push({ id: CheckId.SIDECAR_AND_AMBIENT, owner, message: `namespace '${ns}' is labelled both ${inject} and ${AMBIENT_KEY}=${AMBIENT_VALUE}: injected pods keep their sidecars and bypass ztunnel, the rest run in ambient.` });
+      const inject = l[REVISION_LABEL] !== undefined ? `${REVISION_LABEL}=${l[REVISION_LABEL]}` : `${INJECTION_LABEL}=enabled`;
+      out.push({ id: CheckId.SIDECAR_AND_AMBIENT, owner, message: `namespace '${ns}' is labelled both ${inject} and ${DATAPLANE_MODE_LABEL}=${DATAPLANE_MODE_AMBIENT}: injected pods keep their sidecars and bypass ztunnel, the rest run in ambient.` });
     }
   }
   return out;

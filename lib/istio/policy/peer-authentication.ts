@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { invalid } from '../../private/errors';
 import { opt, str, stringMap, validatedAt } from '../../private/props';
-import { ISTIO_SYSTEM_NAMESPACE } from '../istio-ambient-cluster';
+import { ISTIO_SYSTEM_NAMESPACE } from '../../wire/istio';
 import { IstioResource } from '../resources';
 import { MeshPolicy, MeshPolicyProps, validatePort, validateSelector } from './mesh-policy';
 

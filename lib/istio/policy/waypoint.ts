@@ -8,6 +8,7 @@ import { goStringLiteral } from '../../private/generated-chart';
 import { bool, instanceOf, list, opt, str, validatedAt } from '../../private/props';
 import { terraformSafe } from '../../private/terraform-escape';
 import { validateNamespaceName } from '../../private/validate';
+import { WAYPOINT } from '../../wire/istio-waypoint';
 import { IstioResource } from '../resources';
 import { MeshPolicy, MeshPolicyProps } from './mesh-policy';
 
@@ -23,16 +24,8 @@ export enum WaypointTrafficType {
   NONE = 'none',
 }
 
-/** Wire facts of waypoints (istioctl `waypoint generate`, the same at every tag 1.22 … 1.30). */
-export const WAYPOINT = {
-  gatewayClassName: 'istio-waypoint',
-  listener: { name: 'mesh', port: 15008, protocol: 'HBONE' },
-  forLabel: 'istio.io/waypoint-for',
-  useLabel: 'istio.io/use-waypoint',
-  /** Cross-namespace use; read by istiod from 1.23. */
-  useNamespaceLabel: 'istio.io/use-waypoint-namespace',
-  useNamespaceLabelSince: '1.23',
-} as const;
+// Waypoint wire facts live in lib/wire; re-exported here, where the public API has always had them.
+export { WAYPOINT };
 
 /** Props of {@link Waypoint}. */
 export interface WaypointProps extends Omit<MeshPolicyProps, 'name'> {
