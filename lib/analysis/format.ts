@@ -4,7 +4,7 @@
  */
 import { BenchmarkMode } from '../benchmark/contract';
 import { PROXY_COMPONENTS, ProxyComponent, RESULTS_FORMAT_VERSION, RunMetadata } from '../wire/results-layout';
-import { ComparisonReport, DeltaCell, IntervalBasis, ModeReport, PercentileCell } from './report';
+import { ComparisonReport, DeltaCell, IntervalBasis, ModeReport, PercentileCell } from './report-model';
 import { csvRecord, stripControl, stripControlKeepLines } from './text-safety';
 
 /** Output formats of `compare --format`. */

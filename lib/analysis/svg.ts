@@ -7,7 +7,7 @@
  * (whisker from baseline + lower to baseline + upper). Pure: returns the SVG text.
  */
 import { BenchmarkMode } from '../benchmark/contract';
-import { ComparisonReport } from './report';
+import { ComparisonReport } from './report-model';
 import { stripControl } from './text-safety';
 
 const WIDTH = 760;
