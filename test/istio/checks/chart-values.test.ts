@@ -287,3 +287,23 @@ describe.each(ISTIO_MINORS.map((m) => m.minor))('agreement with the conformance 
     }), { numRuns: Number(process.env.FUZZ_RUNS ?? 60), seed: Number(process.env.FUZZ_SEED ?? 6003) });
   });
 });
+
+describe('messages name the charts directory as the context gives it', () => {
+  const version = latest('1.24');
+  const dir = pulledChartsDir('1.24', version.version, ['istiod']);
+  (dir ? test : test.skip)('a relative chartsDir stays relative (the same text in every checkout, for mesh-review)', () => {
+    const cwd = process.cwd();
+    process.chdir(path.dirname(dir!));
+    try {
+      const rel = path.basename(dir!);
+      const stack = testStack({ [CHARTS_DIR_CONTEXT]: rel });
+      ownRelease(stack, 'istiod', version.version, { values: ['nonsense: 1\n'] });
+      ownRelease(stack, 'cni', version.version);
+      expect(findingsOf(stack, CheckId.CHART_VALUE_NOT_READ, 'error')[0]).toContain(`checked against ${path.join(rel, `istiod-${version.version}.tgz`)}.`);
+      expect(findingsOf(stack, CheckId.CHART_NOT_AVAILABLE, 'warning')[0]).toContain(`no cni ${version.version} in '${rel}'`);
+      expect(annotationsOf(stack, 'error').concat(annotationsOf(stack, 'warning')).join('\n')).not.toContain(os.tmpdir());
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
