@@ -51,13 +51,14 @@ export function fortioLoadArgs(s: LoadJobSpec): string[] {
   ];
 }
 
+/** Asks the pod's pilot-agent (status port) to stop the sidecar; without a sidecar the request just fails, output discarded. */
+const QUIT_PROXY = `wget -q -O- --post-data='' http://127.0.0.1:${PROXY_STATUS_PORT}/quitquitquit >/dev/null 2>&1`;
+
 /**
  * The companion container's script: waits until fortio has exited and left a result, prints the
  * JSON between the markers, then asks a sidecar (if any) to quit so the Job can complete. Fails
  * if fortio exits without a result.
  */
-/** Asks the pod's pilot-agent to stop its sidecar (no-op without one). */
-const QUIT_PROXY = `wget -q -O- --post-data='' http://127.0.0.1:${PROXY_STATUS_PORT}/quitquitquit >/dev/null 2>&1`;
 export const REPORT_SCRIPT = [
   'seen=0',
   'while true; do',
