@@ -11,9 +11,9 @@
 
 /** The namespace the control plane, CNI and ztunnel run in (ztunnel's identity is trusted there): every chart's `global.istioNamespace` default (../shared/istio-<minor>/*.values.yaml). */
 export const ISTIO_SYSTEM_NAMESPACE = 'istio-system';
-/** Label selector of the istiod pods (`app: istiod`, also the selector of the chart's revision-tag Service, `templates/revision-tags-svc.yaml`). */
+/** Label selector of the istiod pods: the istiod chart labels its pod template `app: istiod` (`istio-discovery/templates/deployment.yaml`). */
 export const ISTIOD_SELECTOR = 'app=istiod';
-/** Label selector of the ztunnel DaemonSet's pods (istio/ztunnel 1.22.8 `templates/daemonset.yaml`; ../shared/facts/benchmark-methodology.md [S7]). */
+/** Label selector of the ztunnel DaemonSet's pods (istio/istio `manifests/charts/ztunnel/templates/daemonset.yaml`; ../shared/facts/benchmark-methodology.md [S7]). */
 export const ZTUNNEL_SELECTOR = 'app=ztunnel';
 /** Name of the sidecar container Istio injects, also the ztunnel container's name (../shared/facts/benchmark-methodology.md [S7]). */
 export const ISTIO_PROXY_CONTAINER = 'istio-proxy';
@@ -28,7 +28,7 @@ export const SIDECAR_INJECT_LABEL = 'sidecar.istio.io/inject';
 export const REVISION_LABEL = 'istio.io/rev';
 /** Label naming a revision tag on its objects; istiod's tag watcher finds tags by it (istio/istio `pkg/config/constants`). */
 export const TAG_LABEL = 'istio.io/tag';
-/** The revision name of an unrevisioned istiod (`revision: ""` renders as `istio.io/rev: default`). */
+/** The revision name of an unrevisioned istiod: the istiod chart renders `istio.io/rev: {{ .Values.revision | default "default" }}`. */
 export const DEFAULT_REVISION = 'default';
 
 // ---- Ambient enrollment ----
@@ -54,5 +54,5 @@ export const ISTIOD_XDS_TLS_PORT = 15012;
 export const ISTIOD_MONITORING_PORT = 15014;
 /** istiod's webhook port, behind the istiod Service's 443 (`https-webhook`); the API server calls it. */
 export const ISTIOD_WEBHOOK_PORT = 15017;
-/** pilot-agent's (and ztunnel's) status port: merged Prometheus metrics, `/quitquitquit` (`global.proxy.statusPort`; ztunnel `src/config.rs` at 1.22.8). */
+/** pilot-agent's status port, merged Prometheus metrics and `/quitquitquit` (`global.proxy.statusPort`); also ztunnel's stats port (ztunnel `src/config.rs` at 1.22.8). */
 export const PROXY_STATUS_PORT = 15020;
