@@ -2,7 +2,7 @@
  * Renders a {@link ComparisonReport} as a terminal table, Markdown, JSON or CSV (§7.9). Pure.
  * Latencies are shown in ms with 2 significant digits; JSON and CSV keep seconds, unrounded.
  */
-import { BenchmarkMode } from '../benchmark/contract';
+import { BenchmarkMode } from '../wire/bench-contract';
 import { PROXY_COMPONENTS, ProxyComponent, RESULTS_FORMAT_VERSION, RunMetadata } from '../wire/results-layout';
 import { ComparisonReport, DeltaCell, IntervalBasis, ModeReport, PercentileCell } from './report-model';
 import { csvRecord, stripControl, stripControlKeepLines } from './text-safety';

@@ -3,7 +3,7 @@
  * benchmark run assumes (server pods and load nodes exist, each mode's namespace is meshed the
  * way the mode says, modes share hardware). Tested with made-up facts; no I/O.
  */
-import { BENCH_WAYPOINT_NAME, BenchmarkMode, COMPONENT_LABEL, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE, RUN_LABEL } from '../benchmark/contract';
+import { BENCH_WAYPOINT_NAME, BenchmarkMode, COMPONENT_LABEL, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE, RUN_LABEL } from '../wire/bench-contract';
 import type { PodView } from '../kube/types';
 import {
   AMBIENT_REDIRECTION_ANNOTATION, DATAPLANE_MODE_AMBIENT, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_PROXY_CONTAINER, ISTIO_SYSTEM_NAMESPACE,

@@ -4,7 +4,7 @@
  * percentile cells, paired deltas vs baseline, interval bases). Types and defaults only; the
  * computation is `report.ts`, the renderers `format.ts` and `svg.ts`.
  */
-import type { BenchmarkMode } from '../benchmark/contract';
+import type { BenchmarkMode } from '../wire/bench-contract';
 import type { ProxyResourceSamples, RunMetadata } from '../wire/results-layout';
 import type { FortioResult } from './fortio';
 import type { ResourceSummary } from './resources';

@@ -4,7 +4,7 @@
  * throughput, errors, schedule slip, proxy resources and validity flags. Pure: callers load files.
  * The report's types live in `report-model.ts` and are re-exported here.
  */
-import { BenchmarkMode } from '../benchmark/contract';
+import { BenchmarkMode } from '../wire/bench-contract';
 import { ProxyComponent } from '../wire/results-layout';
 import { errorCount, scheduleSlip } from './fortio';
 import { bucketWidthAt, calcPercentile, CanonicalHistogram, exportHistogram, HistogramData, poolHistograms, toCanonical } from './histogram';

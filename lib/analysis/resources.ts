@@ -3,7 +3,7 @@
  * `ProxyResourceSamples`), in total and per data-plane component (sidecar, ztunnel, waypoint).
  * Pure.
  */
-import { BenchmarkMode } from '../benchmark/contract';
+import { BenchmarkMode } from '../wire/bench-contract';
 import { PROXY_COMPONENTS, ProxyComponent, ProxyResourceSamples } from '../wire/results-layout';
 import { median } from './stats';
 

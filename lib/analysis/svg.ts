@@ -6,7 +6,7 @@
  * mode and what was excluded, and draws the paired-Δ intervals at the reported percentiles
  * (whisker from baseline + lower to baseline + upper). Pure: returns the SVG text.
  */
-import { BenchmarkMode } from '../benchmark/contract';
+import { BenchmarkMode } from '../wire/bench-contract';
 import { ComparisonReport } from './report-model';
 import { stripControl } from './text-safety';
 

@@ -2,7 +2,7 @@
  * Validity rules of methodology §7.8: which runs are invalid, which are only flagged, and when a
  * percentile may be shown at all. Pure.
  */
-import { BenchmarkMode } from '../benchmark/contract';
+import { BenchmarkMode } from '../wire/bench-contract';
 import { FortioResult, errorRate, scheduleSlip } from './fortio';
 import { runDivider } from './run-summary';
 

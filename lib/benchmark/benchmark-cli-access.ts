@@ -7,7 +7,7 @@ import { IEksClusterRef } from '../eks/cluster-ref';
 import { invalid } from '../private/errors';
 import { bool, checkProps, instanceOf, list, opt, props as propsSchema, str, struct, validatedAt } from '../private/props';
 import { terraformSafe } from '../private/terraform-escape';
-import { PART_OF_LABEL, PART_OF_VALUE } from './contract';
+import { PART_OF_LABEL, PART_OF_VALUE } from '../wire/bench-contract';
 
 /** A subject bound to the CLI role. */
 export interface BenchmarkCliSubject {

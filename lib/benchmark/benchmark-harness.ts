@@ -17,7 +17,7 @@ import { BenchmarkNodeGroup } from './benchmark-node-group';
 import {
   ALL_MODES, BENCH_WAYPOINT_NAME, BenchmarkMode, COMPONENT_LABEL, DEFAULT_MODES, JOB_META_KEY, JOB_TEMPLATE_CONFIGMAP, JOB_TEMPLATE_KEY, JobTemplateMeta, MODE_LABEL,
   NODE_ROLE_LABEL, NODE_TAINT_KEY, PART_OF_LABEL, PART_OF_VALUE,
-} from './contract';
+} from '../wire/bench-contract';
 import { PodPlacement, loadJobTemplate } from './load-job';
 
 /** Props of {@link BenchmarkHarness}. */

@@ -5,7 +5,7 @@ import { EksCluster } from '../eks/eks-cluster';
 import { invalid } from '../private/errors';
 import { checkProps, instanceOf, opt, props as propsSchema, str, validatedAt } from '../private/props';
 import { terraformSafe } from '../private/terraform-escape';
-import { NODE_ROLE_LABEL, NODE_TAINT_KEY } from './contract';
+import { NODE_ROLE_LABEL, NODE_TAINT_KEY } from '../wire/bench-contract';
 
 /** Props of {@link BenchmarkNodeGroup}. */
 export interface BenchmarkNodeGroupProps {

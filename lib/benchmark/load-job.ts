@@ -1,7 +1,7 @@
 import {
   COMPONENT_LABEL, JobTemplateMeta, LOAD_CONTAINER, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE, PHASE_LABEL, PLACEHOLDERS,
   RESULT_BEGIN_MARKER, RESULT_CONTAINER, RESULT_END_MARKER, ROUND_LABEL, RUN_LABEL,
-} from './contract';
+} from '../wire/bench-contract';
 import { PROXY_STATUS_PORT } from '../wire/istio';
 
 /** Kubernetes placement of a pod, in API (camelCase) form. */

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { ALL_MODES, BenchmarkMode } from '../benchmark/contract';
+import { ALL_MODES, BenchmarkMode } from '../wire/bench-contract';
 import { buildComparison, ComparisonReport } from '../analysis/report';
 import { formatReports, OUTPUT_FORMATS, OutputFormat } from '../analysis/format';
 import { renderLatencySvg } from '../analysis/svg';

@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ALL_MODES, BenchmarkMode } from '../benchmark/contract';
+import { ALL_MODES, BenchmarkMode } from '../wire/bench-contract';
 import { FortioResult, parseFortioResult } from '../analysis/fortio';
 import { CompareInput, RunInput } from '../analysis/report';
 import { DataError } from '../private/cli-errors';

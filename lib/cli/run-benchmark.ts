@@ -8,7 +8,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import * as path from 'node:path';
 import { MAX_SEED, seededRoundOrders } from '../analysis/rng';
-import { BenchmarkMode, JobTemplateMeta } from '../benchmark/contract';
+import { BenchmarkMode, JobTemplateMeta } from '../wire/bench-contract';
 import { KubeClient } from '../kube/client';
 import { discoverHarness, ModeHarness, templateTakesRate } from '../kube/harness';
 import { sleep } from '../kube/jobs';

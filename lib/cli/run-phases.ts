@@ -3,7 +3,7 @@
  * phase creates its Job, waits for it (or for Ctrl-C), harvests and checks its result, samples the
  * proxies while it runs, and deletes the Job. Used by `run-command.ts`.
  */
-import { BENCH_WAYPOINT_NAME, BenchmarkMode } from '../benchmark/contract';
+import { BENCH_WAYPOINT_NAME, BenchmarkMode } from '../wire/bench-contract';
 import { KubeClient } from '../kube/client';
 import { BenchPhase, extractMarkedResult, instantiateJob, ModeHarness } from '../kube/harness';
 import { JOB_NAME_LABEL, runJobToEnd } from '../kube/jobs';

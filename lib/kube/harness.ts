@@ -1,6 +1,6 @@
 /**
  * Discovery of the benchmark harness deployed by `BenchmarkHarness` (one Job-template ConfigMap
- * per mode namespace) and instantiation of its Job templates, per `lib/benchmark/contract.ts`.
+ * per mode namespace) and instantiation of its Job templates, per `lib/wire/bench-contract.ts`.
  */
 import {
   ALL_MODES,
@@ -18,7 +18,7 @@ import {
   RESULT_END_MARKER,
   ROUND_LABEL,
   RUN_LABEL,
-} from '../benchmark/contract';
+} from '../wire/bench-contract';
 import { KubeClient } from './client';
 
 /**

@@ -2,7 +2,7 @@
  * Running one load Job to its end: create it, poll its status until it succeeds, fails or times
  * out, and read the result container's log. Deleting it is the caller's decision.
  */
-import { RESULT_CONTAINER } from '../benchmark/contract';
+import { RESULT_CONTAINER } from '../wire/bench-contract';
 import { KubeClient, KubeRequestError } from './client';
 import { JobStatusView, PodView } from './types';
 

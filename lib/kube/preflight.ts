@@ -3,7 +3,7 @@
  * version, istiod image, nodes, each mode's namespace labels and pods, the nodes its load Job's
  * nodeSelector resolves to) and hands the facts to `analysis/preflight-checks.ts`, which judges.
  */
-import { BENCH_WAYPOINT_NAME, BenchmarkMode, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE } from '../benchmark/contract';
+import { BENCH_WAYPOINT_NAME, BenchmarkMode, MODE_LABEL, PART_OF_LABEL, PART_OF_VALUE } from '../wire/bench-contract';
 import { waypointPodSelector } from '../wire/istio-waypoint';
 import { judgePreflight, ModeFacts, PreflightFacts, PreflightReport } from '../analysis/preflight-checks';
 import { ISTIO_SYSTEM_NAMESPACE, ISTIOD_SELECTOR } from '../wire/istio';

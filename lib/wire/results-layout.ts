@@ -19,7 +19,7 @@
  * reader that ignores it still sums every sampled proxy, and a sample written before it existed
  * reads as what those runs sampled (`sidecar` in sidecar mode, `ztunnel` in the ambient modes).
  */
-import { ALL_MODES, BenchmarkMode, JobTemplateMeta } from '../benchmark/contract';
+import { ALL_MODES, BenchmarkMode, JobTemplateMeta } from './bench-contract';
 import { DataError } from '../private/cli-errors';
 import { describeValue } from '../private/errors';
 

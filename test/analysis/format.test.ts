@@ -1,4 +1,4 @@
-import { BenchmarkMode } from '../../lib/benchmark/contract';
+import { BenchmarkMode } from '../../lib/wire/bench-contract';
 import { parseFortioResult } from '../../lib/analysis/fortio';
 import { formatCsv, formatJson, formatMarkdown, formatMs, formatReport, formatTable } from '../../lib/analysis/format';
 import { buildComparison } from '../../lib/analysis/report';

@@ -1,4 +1,4 @@
-import { BenchmarkMode } from '../../lib/benchmark/contract';
+import { BenchmarkMode } from '../../lib/wire/bench-contract';
 import { judgePreflight, ModeFacts, PreflightFacts } from '../../lib/analysis/preflight-checks';
 import { PodView } from '../../lib/kube/types';
 

@@ -1,5 +1,5 @@
 import { formatCsv, formatMarkdown, formatTable } from '../../lib/analysis/format';
-import { BenchmarkMode } from '../../lib/benchmark/contract';
+import { BenchmarkMode } from '../../lib/wire/bench-contract';
 import { parseFortioResult } from '../../lib/analysis/fortio';
 import { buildComparison, CompareInput, ComparisonReport, RunInput } from '../../lib/analysis/report';
 import { bucketBounds, fortioHistogram, fortioPercentile, lognormal, shifted, FortioHistogramJson } from '../fixtures/fortio-gen';

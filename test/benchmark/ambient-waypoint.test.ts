@@ -1,5 +1,5 @@
 import { BenchmarkHarness } from '../../lib/benchmark/benchmark-harness';
-import { ALL_MODES, BenchmarkMode, DEFAULT_MODES } from '../../lib/benchmark/contract';
+import { ALL_MODES, BenchmarkMode, DEFAULT_MODES } from '../../lib/wire/bench-contract';
 import { checkMeshState } from '../../lib/analysis/preflight-checks';
 import { PodView } from '../../lib/kube/types';
 import { annotationsOf, release, resourcesOf, synthJson, testMesh, testStack } from '../util';

@@ -9,7 +9,7 @@ import { MeshCluster } from '../../lib/istio/mesh-cluster';
 import {
   DEFAULT_MODES, BenchmarkMode, JOB_META_KEY, JOB_TEMPLATE_CONFIGMAP, JOB_TEMPLATE_KEY, LOAD_CONTAINER, PLACEHOLDERS,
   RESULT_BEGIN_MARKER, RESULT_CONTAINER, RESULT_END_MARKER,
-} from '../../lib/benchmark/contract';
+} from '../../lib/wire/bench-contract';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { IstioMeshValidationError } from '../../lib/private/errors';
 import { terraformLiteral } from '../terraform/template';

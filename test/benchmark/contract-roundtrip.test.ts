@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { BenchmarkHarness } from '../../lib/benchmark/benchmark-harness';
-import { ALL_MODES, JOB_META_KEY, JOB_TEMPLATE_KEY, PLACEHOLDERS } from '../../lib/benchmark/contract';
+import { ALL_MODES, JOB_META_KEY, JOB_TEMPLATE_KEY, PLACEHOLDERS } from '../../lib/wire/bench-contract';
 import { REPORT_SCRIPT } from '../../lib/benchmark/load-job';
 import { IstioAmbientCluster } from '../../lib/istio/istio-ambient-cluster';
 import { extractMarkedResult, instantiateJob, templateTakesRate, validateTemplateMeta } from '../../lib/kube/harness';

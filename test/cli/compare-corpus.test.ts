@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BenchmarkMode } from '../../lib/benchmark/contract';
+import { BenchmarkMode } from '../../lib/wire/bench-contract';
 import { main } from '../../lib/cli/mesh-bench';
 import { lognormal } from '../fixtures/fortio-gen';
 import { generateRuns, metadataFor, roundDir, writeResultsDir } from '../fixtures/results';

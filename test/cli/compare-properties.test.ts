@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { BenchmarkMode } from '../../lib/benchmark/contract';
+import { BenchmarkMode } from '../../lib/wire/bench-contract';
 import { main } from '../../lib/cli/mesh-bench';
 import { draw, fortioResult, lognormal } from '../fixtures/fortio-gen';
 import { metadataFor, roundDir } from '../fixtures/results';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { BenchmarkMode } from '../../lib/benchmark/contract';
+import { BenchmarkMode } from '../../lib/wire/bench-contract';
 import { main } from '../../lib/cli/mesh-bench';
 import { fortioHistogram, fortioPercentile, lognormal, shifted } from '../fixtures/fortio-gen';
 import { FORTIO_1_57_3 } from '../fixtures/real-samples';

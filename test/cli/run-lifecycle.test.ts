@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BenchmarkMode, JOB_TEMPLATE_KEY } from '../../lib/benchmark/contract';
+import { BenchmarkMode, JOB_TEMPLATE_KEY } from '../../lib/wire/bench-contract';
 import { main } from '../../lib/cli/mesh-bench';
 import { CALIBRATION_FRACTION, CalibrationError, PreflightError, runBenchmark, RunBenchmarkOptions } from '../../lib/cli/run-command';
 import { InterruptedError } from '../../lib/private/cli-errors';

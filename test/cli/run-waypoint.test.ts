@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BenchmarkMode } from '../../lib/benchmark/contract';
+import { BenchmarkMode } from '../../lib/wire/bench-contract';
 import { main } from '../../lib/cli/mesh-bench';
 import { PreflightError, runBenchmark, RunBenchmarkOptions } from '../../lib/cli/run-command';
 import { ProxyResourceSamples } from '../../lib/wire/results-layout';

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { seededRoundOrders } from '../../lib/analysis/rng';
-import { DEFAULT_MODES, BenchmarkMode, JOB_META_KEY, RESULT_BEGIN_MARKER } from '../../lib/benchmark/contract';
+import { DEFAULT_MODES, BenchmarkMode, JOB_META_KEY, RESULT_BEGIN_MARKER } from '../../lib/wire/bench-contract';
 import { ProxyResourceSamples, RunMetadata } from '../../lib/wire/results-layout';
 import { main } from '../../lib/cli/mesh-bench';
 import { PreflightError, registerRunCommand, runBenchmark, RunBenchmarkOptions } from '../../lib/cli/run-command';

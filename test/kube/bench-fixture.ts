@@ -13,7 +13,7 @@ import {
   MODE_LABEL,
   PART_OF_LABEL,
   PART_OF_VALUE,
-} from '../../lib/benchmark/contract';
+} from '../../lib/wire/bench-contract';
 import type { RunBenchmarkOptions } from '../../lib/cli/run-command';
 import { FakeApiServer } from './fake-api-server';
 import { FakeCluster, FakeUsage } from './fake-cluster';

@@ -2,7 +2,7 @@
  * Generates a small, valid fortio-shaped JSON result (HTTP load run) from latency samples, and
  * wraps it in a result-container log with the contract's markers.
  */
-import { RESULT_BEGIN_MARKER, RESULT_END_MARKER } from '../../lib/benchmark/contract';
+import { RESULT_BEGIN_MARKER, RESULT_END_MARKER } from '../../lib/wire/bench-contract';
 
 /** Deterministic LCG in [0, 1) for test data (independent of lib/analysis/rng). */
 export function lcg(seed: number): () => number {

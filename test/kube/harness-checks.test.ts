@@ -1,4 +1,4 @@
-import { BenchmarkMode, RESULT_BEGIN_MARKER, RESULT_END_MARKER } from '../../lib/benchmark/contract';
+import { BenchmarkMode, RESULT_BEGIN_MARKER, RESULT_END_MARKER } from '../../lib/wire/bench-contract';
 import { extractMarkedResult, substitutePlaceholders, validateTemplateMeta } from '../../lib/kube/harness';
 import { jobState } from '../../lib/kube/jobs';
 import { checkMeshState, imageTag } from '../../lib/kube/preflight';
