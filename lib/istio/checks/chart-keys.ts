@@ -38,11 +38,12 @@ const WRAPPERS = ['defaults', '_internal_defaults_do_not_set'] as const;
 const LEGACY_ALIASES: Readonly<Record<string, string>> = { istiod: 'pilot', cni: 'cni' };
 
 /**
- * Charts whose `zzz_profile.yaml` merges `.Values.global` onto the top level ("Flatten globals" is
- * `if true` only there: istio@1.30.3:manifests/charts/ztunnel/templates/zzz_profile.yaml:52, and the
- * same in the 1.22 `defaults` layout), so `global.hub` is `hub`.
+ * Charts whose `zzz_profile.yaml` merges `.Values.global` onto the top level, so `global.hub` is `hub`:
+ * ztunnel ("Flatten globals" is `if true`: istio@1.30.3:manifests/charts/ztunnel/templates/zzz_profile.yaml:52,
+ * and the same in the 1.22 `defaults` layout). (The gateway chart does it only from 1.24.3; CIM-6003 does
+ * not check that chart, which has its own values schema.)
  */
-const FLATTENS_GLOBALS = new Set(['ztunnel', 'gateway']);
+const FLATTENS_GLOBALS = new Set(['ztunnel']);
 
 /**
  * Subtrees a chart passes through to an API object unchanged, so any key of that API is read:

@@ -12,7 +12,10 @@ export type PulledLayout = 'tgz' | 'untar';
  * A directory as `helm pull <chart> --version <version> -d <dir>` would leave it, built at test time
  * from Istio's chart data of one minor in ../shared (Chart.yaml with the released version, as Istio's
  * release builder stamps it; values.yaml; the Helm profiles as `files/profile-<name>.yaml`, where the
- * released charts carry them). Undefined (test skipped) when ../shared is absent outside CI.
+ * released charts carry them). Every chart gets every Helm profile of the minor, where a released chart
+ * carries its own subset (ztunnel has no `ambient` profile): the check reads whatever the archive holds,
+ * and the library sets `profile` only on istiod and cni, whose charts have `ambient`.
+ * Undefined (test skipped) when ../shared is absent outside CI.
  */
 export function pulledChartsDir(minor: string, version: string, charts: readonly string[], layout: PulledLayout = 'tgz'): string | undefined {
   const shared = sharedIstioDir(minor);
