@@ -263,6 +263,26 @@ export class IstioAmbientCluster extends Construct {
     }
   }
 
+  /** Istio versions a canary in this stack has in play (empty without one). */
+  private readonly versionsInPlay: IstioVersion[] = [];
+
+  /**
+   * @internal Used by IstioCanaryRevision: the versions whose control plane or data plane runs while
+   * the stack is applied (the stable revision unless removed, the canary, the data plane's release).
+   */
+  public _noteVersionsInPlay(versions: readonly IstioVersion[]): void {
+    this.versionsInPlay.push(...versions);
+  }
+
+  /**
+   * @internal The Istio minors the prechecks judge this mesh's resources at: the installed release's,
+   * or during a canary upgrade every minor in play (a policy must hold at each).
+   */
+  public _minorsInPlay(): string[] {
+    if (this.versionsInPlay.length === 0) return [this.istioVersion.minor];
+    return [...new Set(this.versionsInPlay.map((v) => v.minor))].sort(compareMinor);
+  }
+
   /**
    * @internal Used by IstioCanaryRevision: a revisioned istiod release with the mesh's profile, hub,
    * repository, Helm policy and `istiodValues` (then `extraValues`), i.e. the same mesh settings as the

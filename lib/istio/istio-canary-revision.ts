@@ -195,6 +195,7 @@ export class IstioCanaryRevision extends Construct {
     // ---- children
     const promoted = phase.atLeast(CanaryStep.PROMOTED);
     const removed = phase.atLeast(CanaryStep.OLD_REMOVED);
+    mesh._noteVersionsInPlay([...(removed ? [] : [stable.version]), canary.version, dataPlane]);
 
     // 1. base (CRDs) at the canary version first; defaultRevision follows promotion.
     const defaultRevision = promoted ? canary.revision : legacy ? undefined : stable.revision;

@@ -21,7 +21,12 @@ export class MeshPrechecks implements IAspect {
   /** Runs every check on a stack and returns the findings (suppressed ones included). */
   public static findings(stack: TerraformStack): Finding[] {
     const model = gatherStackModel(stack);
-    return ALL_CHECKS.flatMap((check) => check(model));
+    // A resource judged at several minors (a canary upgrade) may give the same finding at each: once is enough.
+    const seen = new Set<string>();
+    return ALL_CHECKS.flatMap((check) => check(model)).filter((f) => {
+      const key = `${f.id}\0${f.owner.node.path}\0${f.message}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
   }
 
   public visit(node: IConstruct): void {

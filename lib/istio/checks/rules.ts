@@ -8,7 +8,7 @@ import { findChart } from './chart-source';
 import { ISTIO_CHART_REPOSITORY, ISTIO_LEGACY_CHART_REPOSITORY, ISTIO_OCI_CHART_REPOSITORY } from '../../catalog/istio-versions';
 import { IstioChart } from '../../private/istio-chart-values';
 import { re2Problem } from './re2';
-import { ResourceSite, StackModel } from './stack-model';
+import { ResourceSite, StackModel, minorsOf } from './stack-model';
 import { isPlainObject as isObj } from '../../private/props';
 
 /** One precheck result, reported on `owner`. */
@@ -49,30 +49,32 @@ export function checkZtunnelPolicies(model: StackModel): Finding[] {
   const out: Finding[] = [];
   for (const site of model.resources) {
     const { resource } = site;
-    if (resource.kind !== 'AuthorizationPolicy' || !resource.apiVersion.startsWith('security.istio.io/') || !site.minor) continue;
+    if (resource.kind !== 'AuthorizationPolicy' || !resource.apiVersion.startsWith('security.istio.io/')) continue;
     if (hasTargetRefs(resource.spec)) continue;
-    const ns = labels.get(resource.metadata.namespace);
-    if (sidecarInjected(ns) && ns?.[DATAPLANE_MODE_LABEL] !== DATAPLANE_MODE_AMBIENT) continue; // sidecars enforce L7
-    const action = String(resource.spec.action ?? 'ALLOW');
-    if (!ZTUNNEL_ACTIONS.includes(action)) {
-      out.push({ id: CheckId.ZTUNNEL_UNSUPPORTED_ACTION, owner: site.owner, message: `${ref(site)} has action ${action}, which ztunnel does not support: Istio ${site.minor} skips the whole policy for ztunnel, so it is not enforced at all.` });
-      continue;
-    }
-    const rules = resource.spec.rules as unknown[] | undefined;
-    const byRule = new Map<number, ReturnType<typeof ztunnelFindings>>();
-    for (const f of ztunnelFindings(site.minor, rules)) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
-    for (const [i, findings] of byRule) {
-      const quoted = `rules[${i}] = ${JSON.stringify(rules![i])}`;
-      const l7 = findings.filter((f) => f.cls === ZtunnelFieldClass.L7);
-      const ignored = findings.filter((f) => f.cls === ZtunnelFieldClass.IGNORED);
-      if (l7.length > 0) {
-        const effect = action === 'ALLOW'
-          ? 'ztunnel drops this ALLOW rule (a policy whose ALLOW rules are all dropped denies everything it selects)'
-          : 'ztunnel enforces this DENY rule without its L7 part, so it denies more than written';
-        out.push({ id: CheckId.ZTUNNEL_L7_ATTRIBUTE, owner: site.owner, message: `${ref(site)} ${quoted} uses L7 attributes (${l7.map((f) => `${f.path}${f.path.endsWith('.key') ? ` '${f.field}'` : ''}`).join(', ')}) but no targetRefs: ${effect}.` });
+    for (const minor of minorsOf(site)) {
+      const ns = labels.get(resource.metadata.namespace);
+      if (sidecarInjected(ns) && ns?.[DATAPLANE_MODE_LABEL] !== DATAPLANE_MODE_AMBIENT) continue; // sidecars enforce L7
+      const action = String(resource.spec.action ?? 'ALLOW');
+      if (!ZTUNNEL_ACTIONS.includes(action)) {
+        out.push({ id: CheckId.ZTUNNEL_UNSUPPORTED_ACTION, owner: site.owner, message: `${ref(site)} has action ${action}, which ztunnel does not support: Istio ${minor} skips the whole policy for ztunnel, so it is not enforced at all.` });
+        continue;
       }
-      if (ignored.length > 0) {
-        out.push({ id: CheckId.ZTUNNEL_IGNORED_FIELD, owner: site.owner, message: `${ref(site)} ${quoted}: Istio ${site.minor}'s ztunnel ignores ${ignored.map((f) => f.path).join(', ')} without a report, so the rule matches as if it were absent${action === 'ALLOW' ? ' (it allows more than written)' : ''}.` });
+      const rules = resource.spec.rules as unknown[] | undefined;
+      const byRule = new Map<number, ReturnType<typeof ztunnelFindings>>();
+      for (const f of ztunnelFindings(minor, rules)) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+      for (const [i, findings] of byRule) {
+        const quoted = `rules[${i}] = ${JSON.stringify(rules![i])}`;
+        const l7 = findings.filter((f) => f.cls === ZtunnelFieldClass.L7);
+        const ignored = findings.filter((f) => f.cls === ZtunnelFieldClass.IGNORED);
+        if (l7.length > 0) {
+          const effect = action === 'ALLOW'
+            ? 'ztunnel drops this ALLOW rule (a policy whose ALLOW rules are all dropped denies everything it selects)'
+            : 'ztunnel enforces this DENY rule without its L7 part, so it denies more than written';
+          out.push({ id: CheckId.ZTUNNEL_L7_ATTRIBUTE, owner: site.owner, message: `${ref(site)} ${quoted} uses L7 attributes (${l7.map((f) => `${f.path}${f.path.endsWith('.key') ? ` '${f.field}'` : ''}`).join(', ')}) but no targetRefs: ${effect}.` });
+        }
+        if (ignored.length > 0) {
+          out.push({ id: CheckId.ZTUNNEL_IGNORED_FIELD, owner: site.owner, message: `${ref(site)} ${quoted}: Istio ${minor}'s ztunnel ignores ${ignored.map((f) => f.path).join(', ')} without a report, so the rule matches as if it were absent${action === 'ALLOW' ? ' (it allows more than written)' : ''}.` });
+        }
       }
     }
   }
@@ -108,15 +110,16 @@ export function checkRegexes(model: StackModel): Finding[] {
 export function checkApiVersions(model: StackModel): Finding[] {
   const out: Finding[] = [];
   for (const site of model.resources) {
-    if (!site.minor) continue;
     const { apiVersion, kind } = site.resource;
-    const v = apiVersionVerdict(site.minor, apiVersion, kind);
-    if (v.status === 'not-served') {
-      out.push({ id: CheckId.API_VERSION_NOT_SERVED, owner: site.owner, message: `${ref(site)} uses ${apiVersion}, which Istio ${site.minor} does not serve (served: ${v.served.join(', ') || 'none, the kind is newer'}).` });
-    } else if (v.status === 'superseded') {
-      out.push({ id: CheckId.API_VERSION_DEPRECATED, owner: site.owner, message: `${ref(site)} uses ${apiVersion}; ${v.stable} is the stable version at Istio ${site.minor}.` });
-    } else if (v.status === 'alpha-only') {
-      out.push({ id: CheckId.API_VERSION_DEPRECATED, owner: site.owner, message: `${ref(site)} uses ${apiVersion}, an alpha API (${kind} has no stable version at Istio ${site.minor}).` });
+    for (const minor of minorsOf(site)) {
+      const v = apiVersionVerdict(minor, apiVersion, kind);
+      if (v.status === 'not-served') {
+        out.push({ id: CheckId.API_VERSION_NOT_SERVED, owner: site.owner, message: `${ref(site)} uses ${apiVersion}, which Istio ${minor} does not serve (served: ${v.served.join(', ') || 'none, the kind is newer'}).` });
+      } else if (v.status === 'superseded') {
+        out.push({ id: CheckId.API_VERSION_DEPRECATED, owner: site.owner, message: `${ref(site)} uses ${apiVersion}; ${v.stable} is the stable version at Istio ${minor}.` });
+      } else if (v.status === 'alpha-only') {
+        out.push({ id: CheckId.API_VERSION_DEPRECATED, owner: site.owner, message: `${ref(site)} uses ${apiVersion}, an alpha API (${kind} has no stable version at Istio ${minor}).` });
+      }
     }
   }
   return out;

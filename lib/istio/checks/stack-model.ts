@@ -30,6 +30,16 @@ export interface ResourceSite {
   readonly owner: IConstruct;
   /** The Istio minor it is installed with; undefined when no mesh in the stack says. */
   readonly minor?: string;
+  /**
+   * Every minor it must hold at: `minor`, or during a canary upgrade each minor in play (stable and
+   * canary control planes, the data plane). @default [minor]
+   */
+  readonly minors?: readonly string[];
+}
+
+/** The minors a resource site is judged at. */
+export function minorsOf(site: ResourceSite): readonly string[] {
+  return site.minors ?? (site.minor ? [site.minor] : []);
 }
 
 /** Labels a stack puts on a namespace (from a namespace resource or a `kubernetes_labels`). */
@@ -120,8 +130,10 @@ export function gatherStackModel(stack: TerraformStack): StackModel {
       generatedReleases.add(c.release);
       const owner = c.node.scope ?? c;
       const mesh = owner instanceof IstioAmbientCluster ? owner : (owner as { mesh?: unknown }).mesh;
-      const minor = mesh instanceof IstioAmbientCluster ? mesh.istioVersion.minor : meshes[0]?.istioVersion.minor;
-      for (const resource of c.resources) resources.push({ resource, owner, minor });
+      const judgedAt = mesh instanceof IstioAmbientCluster ? mesh : meshes[0];
+      const minor = judgedAt?.istioVersion.minor;
+      const minors = judgedAt?._minorsInPlay();
+      for (const resource of c.resources) resources.push({ resource, owner, minor, minors });
     }
   }
   for (const c of all) {
