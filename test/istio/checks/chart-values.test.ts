@@ -217,6 +217,25 @@ describe('CIM-6004: the chart is not there or cannot be read', () => {
   });
 });
 
+describe('the nearest key', () => {
+  const chart = { name: 'istiod', version: '1.22.8', values: { defaults: { global: { logging: { level: 'x' }, hub: '' }, pilot: { env: {}, autoscaleEnabled: true } } }, profiles: [] };
+  test.each([
+    ['global.logging.levle', "(did you mean 'level'?)"], // a transposition is one edit
+    ['global.hbu', "(did you mean 'hub'?)"],
+    ['pilot.Env', "(did you mean 'env'?)"], // case only
+    ['pilot.autoscaleEnabeld', "(did you mean 'autoscaleEnabled'?)"],
+  ])('%s: %s', (p, hint) => {
+    const values: Record<string, unknown> = {};
+    let node = values;
+    const parts = p.split('.');
+    parts.forEach((k, i) => { node[k] = i === parts.length - 1 ? 'v' : {}; node = node[k] as Record<string, unknown>; });
+    expect(unreadValues(chart, values)[0].problem).toContain(hint);
+  });
+  test('no suggestion when nothing is close', () => {
+    expect(unreadValues(chart, { global: { zzzzzz: 1 } })[0].problem).not.toContain('did you mean');
+  });
+});
+
 describe('the values a release gives Helm', () => {
   test('set paths split like Helm: escaped dots, list indexes end the key path', () => {
     expect(setPath('a.b.c')).toEqual(['a', 'b', 'c']);
