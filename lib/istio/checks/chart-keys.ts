@@ -15,6 +15,11 @@ export interface ChartData {
   readonly values: unknown;
   /** Profile names, from `files/profile-<name>.yaml` (compatibility and platform overlays included). */
   readonly profiles: readonly string[];
+  /**
+   * Dotted `.Values` paths the chart's templates name (`global.proxy.holdApplicationUntilProxyStarts`):
+   * read even where values.yaml omits them. Absent: values.yaml alone.
+   */
+  readonly templateReads?: readonly string[];
 }
 
 /** A value path the chart does not read, and why. */
@@ -59,6 +64,33 @@ function unwrap(values: unknown): { defaults: Obj; wrapper?: string } {
   return wrapper ? { defaults: doc[wrapper] as Obj, wrapper } : { defaults: doc };
 }
 
+/**
+ * `defaults` plus every path a template reads that values.yaml omits (a copy; the chart is cached).
+ * A path a template reads as a whole is open (null); a map values.yaml leaves open (`{}`) stays open.
+ * Profile selectors are left out: they are checked against the profile files.
+ */
+function withTemplateReads(defaults: Obj, reads: readonly string[], profileKeys: { top: Set<string>; global: Set<string> }): Obj {
+  if (reads.length === 0) return defaults;
+  const copy = (o: Obj): Obj => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, isObj(v) ? copy(v) : v]));
+  const tree = copy(defaults);
+  for (const read of reads) {
+    const parts = read.split('.');
+    if (parts[0].startsWith('_') || (WRAPPERS as readonly string[]).includes(parts[0])) continue;
+    if (parts.length === 1 && profileKeys.top.has(parts[0])) continue;
+    if (parts.length === 2 && parts[0] === 'global' && profileKeys.global.has(parts[1])) continue;
+    let node = tree;
+    for (let i = 0; i < parts.length; i++) {
+      const k = parts[i];
+      const created = !(k in node);
+      if (created) node[k] = i === parts.length - 1 ? null : {};
+      const next = node[k];
+      if (!isObj(next) || (!created && Object.keys(next).length === 0)) break; // open, or a leaf
+      node = next;
+    }
+  }
+  return tree;
+}
+
 /** Edit distance with adjacent transpositions (optimal string alignment): `levle` is one edit from `level`. */
 function distance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
@@ -88,7 +120,7 @@ function suggestion(key: string, siblings: string[]): string {
  * `platform` the chart has no profile file for (the render fails on an unknown profile).
  */
 export function unreadValues(chart: ChartData, values: Obj): UnreadValue[] {
-  const { defaults, wrapper } = unwrap(chart.values);
+  const { defaults: listed, wrapper } = unwrap(chart.values);
   const flattened = wrapper === '_internal_defaults_do_not_set';
   const legacy = flattened ? LEGACY_ALIASES[chart.name] : undefined;
   const profiles = new Set(chart.profiles);
@@ -97,11 +129,15 @@ export function unreadValues(chart: ChartData, values: Obj): UnreadValue[] {
   const [major, minor] = chart.version.replace(/^v/, '').split('.').map((x) => parseInt(x, 10));
   const atLeast = (m: number): boolean => major > 1 || (major === 1 && minor >= m);
   const profileKeys = { top: new Set(['profile', 'compatibilityVersion', ...(atLeast(25) ? ['platform'] : [])]), global: new Set([...(atLeast(25) ? ['profile'] : []), ...(atLeast(24) ? ['platform'] : [])]) };
+  const defaults = withTemplateReads(listed, chart.templateReads ?? [], profileKeys);
+  const reads = new Set(chart.templateReads ?? []);
   const out: UnreadValue[] = [];
 
   const profileValue = (p: string, key: string, v: unknown): void => {
     const file = key === 'profile' ? String(v) : key === 'compatibilityVersion' ? `compatibility-version-${String(v)}` : `platform-${String(v)}`;
     if (v === '' || v === null) return;
+    // a platform without a profile file only fails to overlay; a template may read it (istiod's PLATFORM env)
+    if (key === 'platform' && reads.has(p)) return;
     if (!profiles.has(file)) {
       const known = [...profiles].filter((f) => (key === 'profile' ? !f.startsWith('compatibility-version-') && !f.startsWith('platform-') : f.startsWith(key === 'compatibilityVersion' ? 'compatibility-version-' : 'platform-')))
         .map((f) => f.replace(/^(compatibility-version-|platform-)/, '')).sort();

@@ -27,8 +27,29 @@ export type ChartLookup =
 /** Files of one chart: path relative to the chart root → text; only what the check needs. */
 type ChartFiles = Map<string, string>;
 
+/** Helm profiles (`files/profile-<name>.yaml`). */
+const PROFILE_FILE = /^files\/profile-[^/]+\.yaml$/;
+/** Files whose Go templates read `.Values`: `templates/**` and Istio's injection templates (`files/*.yaml`). */
+const TEMPLATE_FILE = /^(templates\/.+|files\/[^/]+\.yaml)$/;
+/** Most template files read from one chart (Istio's istiod has ~40). */
+const MAX_TEMPLATE_FILES = 500;
+
 function wanted(rel: string): boolean {
-  return rel === 'Chart.yaml' || rel === 'values.yaml' || /^files\/profile-[^/]+\.yaml$/.test(rel);
+  return rel === 'Chart.yaml' || rel === 'values.yaml' || PROFILE_FILE.test(rel) || TEMPLATE_FILE.test(rel);
+}
+
+/**
+ * The `.Values` paths the chart's templates name (`.Values.global.proxy.lifecycle`, `$.Values.nodeSelector`):
+ * Istio's templates read keys their values.yaml omits (`global.proxy.holdApplicationUntilProxyStarts` in the
+ * injection template, ztunnel's `nodeSelector` in 1.30). Paths reached through `with`/`index` are not seen.
+ */
+function templateReads(files: ChartFiles): string[] {
+  const reads = new Set<string>();
+  for (const [rel, text] of files) {
+    if (PROFILE_FILE.test(rel) || !TEMPLATE_FILE.test(rel)) continue;
+    for (const m of text.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) reads.add(m[1].slice(1));
+  }
+  return [...reads].sort();
 }
 
 /** An error's message (errors from other realms, e.g. zlib's under a test runner, included). */
@@ -61,6 +82,7 @@ function filesOfArchive(file: string): ChartFiles {
   }
   const files: ChartFiles = new Map();
   let top: string | undefined;
+  let templates = 0;
   // Loaded here, not at module load: every synth imports the prechecks, few read an archive (~25 ms saved).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Parser } = require('tar') as typeof import('tar');
@@ -70,6 +92,10 @@ function filesOfArchive(file: string): ChartFiles {
       const parts = entry.path.replace(/^\.\//, '').split('/');
       top ??= parts[0];
       const rel = parts.slice(1).join('/');
+      if (TEMPLATE_FILE.test(rel) && !PROFILE_FILE.test(rel) && ++templates > MAX_TEMPLATE_FILES) {
+        entry.resume();
+        return;
+      }
       if (entry.type !== 'File' || parts[0] !== top || parts.includes('..') || !wanted(rel) || entry.size > MAX_FILE_BYTES) {
         entry.resume();
         return;
@@ -98,6 +124,24 @@ function filesOfDirectory(dir: string): ChartFiles {
   if (fs.existsSync(filesDir) && fs.statSync(filesDir).isDirectory()) {
     for (const name of fs.readdirSync(filesDir)) if (wanted(`files/${name}`)) files.set(`files/${name}`, readSmall(path.join(filesDir, name)));
   }
+  // templates/, nested directories included (regular files only; symlinks are not followed)
+  let count = 0;
+  let total = 0;
+  const walk = (rel: string): void => {
+    const abs = path.join(dir, rel);
+    if (!fs.lstatSync(abs).isDirectory()) return;
+    for (const name of fs.readdirSync(abs)) {
+      const child = `${rel}/${name}`;
+      const st = fs.lstatSync(path.join(dir, child));
+      if (st.isDirectory()) walk(child);
+      else if (st.isFile() && ++count <= MAX_TEMPLATE_FILES) {
+        total += st.size;
+        if (total > MAX_UNPACKED_BYTES) throw new Error(`'${path.join(dir, 'templates')}' holds more than ${MAX_UNPACKED_BYTES} bytes; not read`);
+        files.set(child, readSmall(path.join(dir, child)));
+      }
+    }
+  };
+  if (fs.existsSync(path.join(dir, 'templates'))) walk('templates');
   return files;
 }
 
@@ -107,7 +151,7 @@ function chartOf(files: ChartFiles, where: string): ChartData {
   if (!files.has('values.yaml')) throw new Error(`${where} has no values.yaml`);
   const values = parse(files.get('values.yaml')!) as unknown;
   const profiles = [...files.keys()].flatMap((f) => /^files\/profile-(.+)\.yaml$/.exec(f)?.[1] ?? []).sort();
-  return { name: meta.name, version: String(meta.version), values, profiles };
+  return { name: meta.name, version: String(meta.version), values, profiles, templateReads: templateReads(files) };
 }
 
 const cache = new Map<string, { stamp: string; result: ChartLookup }>();
@@ -123,8 +167,8 @@ function candidates(dir: string, chart: string, version: string): string[] {
 }
 
 /**
- * Finds chart `chart` at exactly `version` in `dir` and reads its `Chart.yaml`, `values.yaml` and
- * `files/profile-*.yaml` (nothing is extracted to disk; sizes are bounded). A candidate whose
+ * Finds chart `chart` at exactly `version` in `dir` and reads its `Chart.yaml`, `values.yaml`,
+ * `files/profile-*.yaml` and the `.Values` paths its templates name (nothing is extracted to disk; sizes are bounded). A candidate whose
  * Chart.yaml names another chart or version is skipped. Results are cached per file state.
  */
 export function findChart(dir: string, chart: string, version: string): ChartLookup {

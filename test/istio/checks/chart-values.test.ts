@@ -174,6 +174,48 @@ describe('CIM-6003 scope and layouts', () => {
   });
 });
 
+/**
+ * Istio's templates read keys its values.yaml does not list. Excerpts (one line each, as in the chart):
+ * - istio@1.30.3:manifests/charts/ztunnel/templates/daemonset.yaml:44,47 (`nodeSelector`, `affinity`;
+ *   the 1.30 ztunnel values.yaml has neither);
+ * - istio@1.30.3:manifests/charts/istio-control/istio-discovery/files/injection-template.yaml:72
+ *   (`global.proxy.holdApplicationUntilProxyStarts`, the documented way to start the sidecar first);
+ * - istio@1.30.3:…/istio-discovery/templates/deployment.yaml:226 (istiod's PLATFORM env from
+ *   `global.platform` / `platform`: read with or without a platform profile file);
+ * - istio@1.30.3:…/istio-discovery/templates/zzz_profile.yaml (reads `.Values.profile`: still checked
+ *   against the profile files, as the render fails on an unknown one).
+ */
+describe.each(['tgz', 'untar'] as const)('CIM-6003: keys read by the chart\'s templates (%s)', (layout) => {
+  const version = latest('1.30');
+  const templates = {
+    ztunnel: { 'templates/daemonset.yaml': '{{- if .Values.nodeSelector }}\n{{ toYaml .Values.nodeSelector | indent 8 }}\n{{- end }}\n{{- if .Values.affinity }}\n{{ toYaml .Values.affinity | trim | indent 8 }}\n{{- end }}\n' },
+    istiod: {
+      'files/injection-template.yaml': '      (or .ProxyConfig.HoldApplicationUntilProxyStarts.GetValue .Values.global.proxy.holdApplicationUntilProxyStarts)\n',
+      'templates/deployment.yaml': '            value: "{{ coalesce .Values.global.platform .Values.platform }}"\n',
+      'templates/zzz_profile.yaml': '{{- with .Values.profile }}\n',
+    },
+  };
+  const dir = pulledChartsDir('1.30', version.version, ['istiod', 'ztunnel'], layout, templates);
+  const maybe = dir ? test : test.skip;
+
+  maybe('ztunnel nodeSelector/affinity and istiod global.proxy.holdApplicationUntilProxyStarts are read; a typo still is not', () => {
+    const stack = testStack({ [CHARTS_DIR_CONTEXT]: dir });
+    ownRelease(stack, 'ztunnel', version.version, { values: ['nodeSelector:\n  karpenter.sh/nodepool: system\naffinity:\n  nodeAffinity: {}\nnodeSelecter:\n  a: b\n'] });
+    ownRelease(stack, 'istiod', version.version, { set: [{ name: 'global.proxy.holdApplicationUntilProxyStarts', value: 'true' }] });
+    const msgs = findingsOf(stack, CheckId.CHART_VALUE_NOT_READ, 'error');
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]).toContain("sets 'nodeSelecter': 'nodeSelecter' is not a top-level key in the chart's values.yaml (did you mean 'nodeSelector'?)");
+  });
+
+  maybe("istiod's global.platform / platform reach its PLATFORM env: no finding without a platform profile; an unknown profile still fails", () => {
+    const stack = testStack({ [CHARTS_DIR_CONTEXT]: dir });
+    ownRelease(stack, 'istiod', version.version, { values: ['global:\n  platform: eks\nplatform: eks\nprofile: ambiant\n'] });
+    const msgs = findingsOf(stack, CheckId.CHART_VALUE_NOT_READ, 'error');
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]).toContain("sets 'profile': 'ambiant' names no profile of the chart");
+  });
+});
+
 describe('CIM-6004: the chart is not there or cannot be read', () => {
   const version = latest('1.30');
 
@@ -236,6 +278,27 @@ describe('the nearest key', () => {
   });
 });
 
+describe('keys read by templates (unit)', () => {
+  // values.yaml shapes as in Istio's charts: an open env map, a closed pdb map
+  const chart = { name: 'istiod', version: '1.30.3', values: { _internal_defaults_do_not_set: { env: {}, pdb: { minAvailable: 1 }, global: { proxy: { logLevel: 'warning' } } } }, profiles: [],
+    templateReads: ['env.EXTERNAL_CA', 'global.proxy.lifecycle', 'global.tracer.lightstep.address', 'pdb.maxUnavailable', 'profile'] };
+  test('a map values.yaml leaves open stays open when a template reads one key of it', () => {
+    expect(unreadValues(chart, { env: { ANY: '1', EXTERNAL_CA: 'x' } })).toEqual([]);
+  });
+  test('a path read as a whole takes any value below it; a read path is closed beside it', () => {
+    expect(unreadValues(chart, { global: { proxy: { lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } } } } })).toEqual([]);
+    expect(unreadValues(chart, { pdb: { maxUnavailable: 1 }, global: { tracer: { lightstep: { address: 'a' } } } })).toEqual([]);
+    expect(unreadValues(chart, { pdb: { maxUnavailble: 1 }, global: { tracer: { zipkin: {} } } }).map((u) => u.path)).toEqual(['pdb.maxUnavailble', 'global.tracer.zipkin']);
+  });
+  test('a template reading the profile selector does not make any profile valid', () => {
+    expect(unreadValues(chart, { profile: 'nope' }).map((u) => u.path)).toEqual(['profile']);
+  });
+  test('the cached chart is not changed', () => {
+    unreadValues(chart, {});
+    expect(chart.values._internal_defaults_do_not_set).toEqual({ env: {}, pdb: { minAvailable: 1 }, global: { proxy: { logLevel: 'warning' } } });
+  });
+});
+
 describe('the values a release gives Helm', () => {
   test('set paths split like Helm: escaped dots, list indexes end the key path', () => {
     expect(setPath('a.b.c')).toEqual(['a', 'b', 'c']);
@@ -243,17 +306,20 @@ describe('the values a release gives Helm', () => {
     expect(setPath('tolerations[0].key')).toEqual(['tolerations']);
   });
 
-  test('findChart reads only Chart.yaml, values.yaml and files/profile-*.yaml, and never follows ../ entries', () => {
+  test('findChart reads Chart.yaml, values.yaml, files/profile-*.yaml and the .Values paths of templates/ and files/*.yaml', () => {
     const src = fs.mkdtempSync(path.join(os.tmpdir(), 'chart-'));
     fs.mkdirSync(path.join(src, 'istiod', 'files'), { recursive: true });
     fs.writeFileSync(path.join(src, 'istiod', 'Chart.yaml'), 'name: istiod\nversion: 1.30.3\n');
     fs.writeFileSync(path.join(src, 'istiod', 'values.yaml'), 'a: {}\n');
     fs.writeFileSync(path.join(src, 'istiod', 'files', 'profile-x.yaml'), 'b: 1\n');
-    fs.writeFileSync(path.join(src, 'istiod', 'files', 'other.yaml'), 'c: 1\n');
+    fs.writeFileSync(path.join(src, 'istiod', 'files', 'other.yaml'), 'c: {{ .Values.global.c }}\n');
+    fs.mkdirSync(path.join(src, 'istiod', 'templates', 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(src, 'istiod', 'templates', 'sub', 'd.yaml'), '{{ $.Values.d.e_1 }} {{ .Values.a }} {{ .ValuesX.no }} {{ index .Values "no" }}\n');
+    fs.writeFileSync(path.join(src, 'istiod', 'README.md'), '{{ .Values.readme }}\n');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pulled-'));
     create({ gzip: true, sync: true, cwd: src, file: path.join(dir, 'istiod-1.30.3.tgz') }, ['istiod']);
     const r = findChart(dir, 'istiod', '1.30.3');
-    expect(r).toEqual({ found: true, source: path.join(dir, 'istiod-1.30.3.tgz'), chart: { name: 'istiod', version: '1.30.3', values: { a: {} }, profiles: ['x'] } });
+    expect(r).toEqual({ found: true, source: path.join(dir, 'istiod-1.30.3.tgz'), chart: { name: 'istiod', version: '1.30.3', values: { a: {} }, profiles: ['x'], templateReads: ['a', 'd.e_1', 'global.c'] } });
   });
 });
 

@@ -15,9 +15,10 @@ export type PulledLayout = 'tgz' | 'untar';
  * released charts carry them). Every chart gets every Helm profile of the minor, where a released chart
  * carries its own subset (ztunnel has no `ambient` profile): the check reads whatever the archive holds,
  * and the library sets `profile` only on istiod and cni, whose charts have `ambient`.
+ * `extra` adds files per chart (`templates/…`, `files/…`: excerpts of Istio's templates, cited where used).
  * Undefined (test skipped) when ../shared is absent outside CI.
  */
-export function pulledChartsDir(minor: string, version: string, charts: readonly string[], layout: PulledLayout = 'tgz'): string | undefined {
+export function pulledChartsDir(minor: string, version: string, charts: readonly string[], layout: PulledLayout = 'tgz', extra: Readonly<Record<string, Readonly<Record<string, string>>>> = {}): string | undefined {
   const shared = sharedIstioDir(minor);
   if (!shared) return undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pulled-${minor}-`));
@@ -30,6 +31,10 @@ export function pulledChartsDir(minor: string, version: string, charts: readonly
     fs.copyFileSync(path.join(shared, `${chart}.values.yaml`), path.join(root, 'values.yaml'));
     for (const f of fs.readdirSync(path.join(shared, 'profiles'))) {
       if (f.endsWith('.yaml')) fs.copyFileSync(path.join(shared, 'profiles', f), path.join(root, 'files', `profile-${f}`));
+    }
+    for (const [rel, text] of Object.entries(extra[chart] ?? {})) {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
     }
     if (layout === 'tgz') create({ gzip: true, sync: true, portable: true, cwd: staging, file: path.join(dir, `${chart}-${version}.tgz`) }, [chart]);
   }
