@@ -209,7 +209,7 @@ function releaseValues(r: Release): Obj | undefined {
   for (const v of docs) {
     if (typeof v !== 'string' || Token.isUnresolved(v)) return undefined;
     let doc: unknown;
-    try { doc = parse(unescapeTerraform(v)); } catch { return undefined; }
+    try { doc = parse(unescapeTerraform(v), { merge: true }); } catch { return undefined; } // Helm (go-yaml v2) merges `<<: *anchor`
     if (doc === null || doc === undefined) continue;
     if (!isObj(doc)) return undefined;
     merged = mergeValues(merged, doc) as Obj;

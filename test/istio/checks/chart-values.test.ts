@@ -131,6 +131,15 @@ describe('CIM-6003 scope and layouts', () => {
     expect(msgs).toContain("sets 'revision': is a scalar in the chart, not a map");
   });
 
+  maybe("YAML merge keys (<<) in a values document are merged as Helm's YAML 1.1 reader merges them, not read as a key '<<'", () => {
+    // helm v3.17.3 template with `pilot:\n  <<: *c` gives .Values.pilot the anchor's keys (no '<<' key)
+    const stack = testStack({ [CHARTS_DIR_CONTEXT]: dir });
+    ownRelease(stack, 'istiod', version.version, { values: ['global:\n  proxy: &p\n    logLevel: debug\n  <<: {hub: registry.example.com/istio, hbu: x}\n'] });
+    const msgs = findingsOf(stack, CheckId.CHART_VALUE_NOT_READ, 'error');
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]).toContain("sets 'global.hbu': 'hbu' is not a key of 'global'");
+  });
+
   maybe('an unpacked chart (helm pull --untar) is read the same way', () => {
     const untarred = pulledChartsDir('1.24', version.version, ['istiod'], 'untar')!;
     const { stack } = meshAt(untarred, version, { istiodValues: { podAnnotationz: { a: 'b' } } });
