@@ -69,12 +69,18 @@ function unwrap(values: unknown): { defaults: Obj; wrapper?: string } {
  * A path a template reads as a whole is open (null); a map values.yaml leaves open (`{}`) stays open.
  * Profile selectors are left out: they are checked against the profile files.
  */
-function withTemplateReads(defaults: Obj, reads: readonly string[], profileKeys: { top: Set<string>; global: Set<string> }): Obj {
+function withTemplateReads(defaults: Obj, reads: readonly string[], profileKeys: { top: Set<string>; global: Set<string> }, legacy: string | undefined): Obj {
   if (reads.length === 0) return defaults;
   const copy = (o: Obj): Obj => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, isObj(v) ? copy(v) : v]));
   const tree = copy(defaults);
   for (const read of reads) {
-    const parts = read.split('.');
+    let parts = read.split('.');
+    // on a flattened chart `pilot.*` is merged onto the top level (the injection template's
+    // `.Values.pilot.cni.enabled` is `cni.enabled`): adding `pilot` would close it to the keys read
+    if (legacy !== undefined && parts[0] === legacy && !isObj(defaults[legacy])) {
+      parts = parts.slice(1);
+      if (parts.length === 0) continue;
+    }
     if (parts[0].startsWith('_') || (WRAPPERS as readonly string[]).includes(parts[0])) continue;
     if (parts.length === 1 && profileKeys.top.has(parts[0])) continue;
     if (parts.length === 2 && parts[0] === 'global' && profileKeys.global.has(parts[1])) continue;
@@ -129,7 +135,7 @@ export function unreadValues(chart: ChartData, values: Obj): UnreadValue[] {
   const [major, minor] = chart.version.replace(/^v/, '').split('.').map((x) => parseInt(x, 10));
   const atLeast = (m: number): boolean => major > 1 || (major === 1 && minor >= m);
   const profileKeys = { top: new Set(['profile', 'compatibilityVersion', ...(atLeast(25) ? ['platform'] : [])]), global: new Set([...(atLeast(25) ? ['profile'] : []), ...(atLeast(24) ? ['platform'] : [])]) };
-  const defaults = withTemplateReads(listed, chart.templateReads ?? [], profileKeys);
+  const defaults = withTemplateReads(listed, chart.templateReads ?? [], profileKeys, legacy);
   const reads = new Set(chart.templateReads ?? []);
   const out: UnreadValue[] = [];
 
@@ -137,7 +143,7 @@ export function unreadValues(chart: ChartData, values: Obj): UnreadValue[] {
     const file = key === 'profile' ? String(v) : key === 'compatibilityVersion' ? `compatibility-version-${String(v)}` : `platform-${String(v)}`;
     if (v === '' || v === null) return;
     // a platform without a profile file only fails to overlay; a template may read it (istiod's PLATFORM env)
-    if (key === 'platform' && reads.has(p)) return;
+    if (key === 'platform' && (reads.has(p) || (FLATTENS_GLOBALS.has(chart.name) && reads.has(key)))) return;
     if (!profiles.has(file)) {
       const known = [...profiles].filter((f) => (key === 'profile' ? !f.startsWith('compatibility-version-') && !f.startsWith('platform-') : f.startsWith(key === 'compatibilityVersion' ? 'compatibility-version-' : 'platform-')))
         .map((f) => f.replace(/^(compatibility-version-|platform-)/, '')).sort();

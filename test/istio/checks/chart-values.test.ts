@@ -188,7 +188,8 @@ describe('CIM-6003 scope and layouts', () => {
  * - istio@1.30.3:manifests/charts/ztunnel/templates/daemonset.yaml:44,47 (`nodeSelector`, `affinity`;
  *   the 1.30 ztunnel values.yaml has neither);
  * - istio@1.30.3:manifests/charts/istio-control/istio-discovery/files/injection-template.yaml:72
- *   (`global.proxy.holdApplicationUntilProxyStarts`, the documented way to start the sidecar first);
+ *   (`global.proxy.holdApplicationUntilProxyStarts`, the documented way to start the sidecar first) and :50
+ *   (`pilot.cni.enabled`: a legacy `pilot.*` path, which must not close `pilot` to that one key);
  * - istio@1.30.3:…/istio-discovery/templates/deployment.yaml:226 (istiod's PLATFORM env from
  *   `global.platform` / `platform`: read with or without a platform profile file);
  * - istio@1.30.3:…/istio-discovery/templates/zzz_profile.yaml (reads `.Values.profile`: still checked
@@ -199,7 +200,7 @@ describe.each(['tgz', 'untar'] as const)('CIM-6003: keys read by the chart\'s te
   const templates = {
     ztunnel: { 'templates/daemonset.yaml': '{{- if .Values.nodeSelector }}\n{{ toYaml .Values.nodeSelector | indent 8 }}\n{{- end }}\n{{- if .Values.affinity }}\n{{ toYaml .Values.affinity | trim | indent 8 }}\n{{- end }}\n' },
     istiod: {
-      'files/injection-template.yaml': '      (or .ProxyConfig.HoldApplicationUntilProxyStarts.GetValue .Values.global.proxy.holdApplicationUntilProxyStarts)\n',
+      'files/injection-template.yaml': '{{- if .Values.pilot.cni.enabled }}\n      (or .ProxyConfig.HoldApplicationUntilProxyStarts.GetValue .Values.global.proxy.holdApplicationUntilProxyStarts)\n',
       'templates/deployment.yaml': '            value: "{{ coalesce .Values.global.platform .Values.platform }}"\n',
       'templates/zzz_profile.yaml': '{{- with .Values.profile }}\n',
     },
@@ -214,6 +215,14 @@ describe.each(['tgz', 'untar'] as const)('CIM-6003: keys read by the chart\'s te
     const msgs = findingsOf(stack, CheckId.CHART_VALUE_NOT_READ, 'error');
     expect(msgs).toHaveLength(1);
     expect(msgs[0]).toContain("sets 'nodeSelecter': 'nodeSelecter' is not a top-level key in the chart's values.yaml (did you mean 'nodeSelector'?)");
+  });
+
+  maybe('a template reading pilot.cni.enabled leaves pilot.* merged onto the top level (1.24+ legacy prefix)', () => {
+    const stack = testStack({ [CHARTS_DIR_CONTEXT]: dir });
+    ownRelease(stack, 'istiod', version.version, { values: ['pilot:\n  autoscaleMin: 2\n  env:\n    A: "1"\n  cni:\n    enabled: true\n  envv:\n    B: "2"\n'] });
+    const msgs = findingsOf(stack, CheckId.CHART_VALUE_NOT_READ, 'error');
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]).toContain("sets 'pilot.envv': 'envv' is not a top-level key in the chart's values.yaml (which 'pilot.*' is merged onto) (did you mean 'env'?)");
   });
 
   maybe("istiod's global.platform / platform reach its PLATFORM env: no finding without a platform profile; an unknown profile still fails", () => {
@@ -301,6 +310,11 @@ describe('keys read by templates (unit)', () => {
   });
   test('a template reading the profile selector does not make any profile valid', () => {
     expect(unreadValues(chart, { profile: 'nope' }).map((u) => u.path)).toEqual(['profile']);
+  });
+  test("ztunnel's global.platform is its top-level platform (globals flattened), which its RBAC template reads (istio@1.30.3 ztunnel templates/rbac.yaml:2)", () => {
+    const ztunnel = { name: 'ztunnel', version: '1.30.3', values: { _internal_defaults_do_not_set: { hub: '' } }, profiles: ['platform-openshift'] };
+    expect(unreadValues(ztunnel, { global: { platform: 'eks' } }).map((u) => u.path)).toEqual(['global.platform']);
+    expect(unreadValues({ ...ztunnel, templateReads: ['platform'] }, { global: { platform: 'eks' } })).toEqual([]);
   });
   test('the cached chart is not changed', () => {
     unreadValues(chart, {});
