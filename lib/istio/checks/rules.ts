@@ -266,6 +266,11 @@ export function checkChartValues(model: StackModel): Finding[] {
       out.push({ id: CheckId.CHART_NOT_AVAILABLE, owner: r.owner, message: `the values of ${name} are not checked: ${lookup.problem}. Run: ${pullCommand(r.chart, r.repository, r.version, dir)}.` });
       continue;
     }
+    for (const e of r.setErrors ?? []) {
+      const why = e.attribute === 'set_sensitive' ? "Helm's parser rejects it (its message, which quotes the value, is not shown)" : e.error;
+      const hint = /has no value/.test(e.error) ? " (Helm splits a set value at each ',' not written '\\,')" : '';
+      out.push({ id: CheckId.CHART_VALUE_NOT_READ, owner: r.owner, message: `${name} ${e.attribute} '${e.name}' fails in Helm: ${why}${hint}.` });
+    }
     for (const u of unreadValues(lookup.chart, r.values)) {
       out.push({ id: CheckId.CHART_VALUE_NOT_READ, owner: r.owner, message: `${name} sets '${u.path}': ${u.problem}; checked against ${lookup.source}.` });
     }

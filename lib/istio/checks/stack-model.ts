@@ -76,6 +76,8 @@ export interface ReleaseSite {
    * `set`, `set_list`, `set_sensitive` paths); undefined when a part is a token (known only at apply).
    */
   readonly values?: Obj;
+  /** `set` entries whose `<name>=<value>` Helm's parser rejects (with `values`). */
+  readonly setErrors?: readonly SetError[];
 }
 
 /** Everything the prechecks judge, gathered from one stack's construct tree. */
@@ -140,7 +142,7 @@ export function gatherStackModel(stack: TerraformStack): StackModel {
     if (c instanceof Release) {
       releases.push({
         owner: c, chart: c.chartInput, repository: c.repositoryInput, version: c.versionInput, generated: generatedReleases.has(c),
-        istioChart: isLibraryIstioChartRelease(c), values: releaseValues(c),
+        istioChart: isLibraryIstioChartRelease(c), ...releaseValues(c),
       });
       continue;
     }
@@ -184,25 +186,82 @@ function unescapeTerraform(text: string): string {
 }
 
 /**
- * Splits a Helm `--set` path the way Helm's strvals parser does for keys: `.` separates, `\.` is a
- * literal dot, `name[0]` indexes a list (the list is the leaf as far as keys go).
+ * What Helm makes of one `set` entry: the provider parses `<name>=<value>` with Helm's strvals parser
+ * (pkg/strvals/parser.go), where `.` separates keys, `\\x` is a literal `x`, `name[0]` indexes a list
+ * (the list is the leaf as far as keys go), `{a,b}` is a list, and an unescaped `,` ends the value and
+ * starts another `key=value`. `paths` are the key paths set (in order); `error` is Helm's parse error.
  */
-export function setPath(name: string): string[] {
-  const parts: string[] = [];
-  let cur = '';
-  for (let i = 0; i < name.length; i++) {
-    const ch = name[i];
-    if (ch === '\\' && i + 1 < name.length) { cur += name[++i]; continue; }
-    if (ch === '.') { parts.push(cur); cur = ''; continue; }
-    if (ch === '[') { parts.push(cur); return parts; }
-    cur += ch;
+export function helmSet(name: string, value: string): { paths: string[][]; error?: string } {
+  const input = `${name}=${value}`;
+  let pos = 0;
+  /** Runes up to the first unescaped stop rune (consumed), `\\` escapes; `last` undefined at the end. */
+  const until = (stop: string): { text: string; last?: string } => {
+    let text = '';
+    while (pos < input.length) {
+      const ch = input[pos++];
+      if (stop.includes(ch)) return { text, last: ch };
+      if (ch === '\\') {
+        if (pos >= input.length) return { text };
+        text += input[pos++];
+      } else text += ch;
+    }
+    return { text };
+  };
+  /** The value after `=`: a `{…}` list or a scalar up to `,`. */
+  const readValue = (): string | undefined => {
+    if (input[pos] !== '{') { until(','); return undefined; }
+    pos++;
+    for (;;) {
+      const item = until(',}');
+      if (item.last === undefined) return "list must terminate with '}'";
+      if (item.last === '}') { if (input[pos] === ',') pos++; return undefined; }
+    }
+  };
+  const paths: string[][] = [];
+  while (pos < input.length) {
+    const path: string[] = [];
+    let leaf: string[] | undefined; // set once a list index makes the list the leaf
+    for (;;) {
+      const k = until('=[,.');
+      if (k.last === undefined) return { paths, error: `key "${k.text}" has no value` };
+      if (k.last === ',') return { paths, error: `key "${k.text}" has no value (cannot end with ,)` };
+      if (k.last === '.') { path.push(k.text); continue; }
+      if (k.last === '[') {
+        leaf ??= [...path, k.text];
+        let next: string | undefined;
+        do {
+          const index = until(']');
+          if (index.last === undefined || !/^[-+]?\d+$/.test(index.text)) return { paths, error: `error parsing index: "${index.text}"` };
+          const after = until('[.=');
+          if (after.text !== '') return { paths, error: `unexpected data at end of array index: "${after.text}"` };
+          next = after.last;
+        } while (next === '[');
+        if (next === undefined) return { paths, error: 'key has no value' };
+        if (next === '.') { path.push(k.text); continue; } // keys below a list item: the list stays the leaf
+      } else path.push(k.text);
+      const problem = readValue();
+      if (problem) return { paths, error: problem };
+      paths.push(leaf ?? path);
+      break;
+    }
   }
-  parts.push(cur);
-  return parts;
+  return { paths };
 }
 
-/** The release's values as Helm merges them; undefined when any part is unresolved until apply. */
-function releaseValues(r: Release): Obj | undefined {
+/** A `--set` name's key path as Helm reads it (see helmSet). */
+export function setPath(name: string): string[] {
+  return helmSet(name, '').paths[0] ?? [name];
+}
+
+/** A `set`/`set_list`/`set_sensitive` entry Helm fails to parse (the apply fails). */
+export interface SetError {
+  readonly attribute: 'set' | 'set_list' | 'set_sensitive';
+  readonly name: string;
+  readonly error: string;
+}
+
+/** The release's values as Helm merges them, and its set entries Helm cannot parse; undefined when any part is unresolved until apply. */
+function releaseValues(r: Release): { values: Obj; setErrors: SetError[] } | undefined {
   let merged: Obj = {};
   const docs = r.valuesInput ?? [];
   if (Token.isUnresolved(docs)) return undefined;
@@ -214,22 +273,29 @@ function releaseValues(r: Release): Obj | undefined {
     if (!isObj(doc)) return undefined;
     merged = mergeValues(merged, doc) as Obj;
   }
-  for (const list of [r.setInput, r.setListInput, r.setSensitiveInput]) {
+  const setErrors: SetError[] = [];
+  for (const [attribute, list] of [['set', r.setInput], ['set_list', r.setListInput], ['set_sensitive', r.setSensitiveInput]] as const) {
     if (list === undefined) continue;
     if (!Array.isArray(list)) return undefined;
     for (const s of list as unknown[]) {
       const name = isObj(s) ? s.name : undefined;
-      if (typeof name !== 'string' || Token.isUnresolved(name)) return undefined;
-      const path = setPath(unescapeTerraform(name));
-      let node = merged;
-      path.forEach((part, i) => {
-        if (i === path.length - 1) { node[part] = isObj(s) ? s.value ?? null : null; return; }
-        if (!isObj(node[part])) node[part] = {};
-        node = node[part] as Obj;
-      });
+      const value = isObj(s) ? s.value : undefined;
+      if (typeof name !== 'string' || Token.isUnresolved(name) || Token.isUnresolved(value)) return undefined;
+      // the provider joins set_list items with ',' inside '{…}'
+      const text = attribute === 'set_list' ? `{${(Array.isArray(value) ? value : []).map(String).join(',')}}` : typeof value === 'string' ? value : '';
+      const parsed = helmSet(unescapeTerraform(name), unescapeTerraform(text));
+      if (parsed.error !== undefined) setErrors.push({ attribute, name, error: parsed.error });
+      for (const path of parsed.paths) {
+        let node = merged;
+        path.forEach((part, i) => {
+          if (i === path.length - 1) { node[part] = attribute === 'set_list' ? [] : value ?? null; return; }
+          if (!isObj(node[part])) node[part] = {};
+          node = node[part] as Obj;
+        });
+      }
     }
   }
-  return merged;
+  return { values: merged, setErrors };
 }
 
 /**

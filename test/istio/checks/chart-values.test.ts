@@ -12,7 +12,7 @@ import { CheckId, MeshChecks } from '../../../lib/istio/checks/check-registry';
 import { MeshPrechecks } from '../../../lib/istio/checks/mesh-prechecks';
 import { unreadValues } from '../../../lib/istio/checks/chart-keys';
 import { CHARTS_DIR_CONTEXT, findChart } from '../../../lib/istio/checks/chart-source';
-import { setPath } from '../../../lib/istio/checks/stack-model';
+import { helmSet, setPath } from '../../../lib/istio/checks/stack-model';
 import { IstioAmbientClusterProps } from '../../../lib/istio/istio-ambient-cluster';
 import { CanaryPhase } from '../../../lib/istio/canary-phase';
 import { IstioCanaryRevision } from '../../../lib/istio/istio-canary-revision';
@@ -323,6 +323,40 @@ describe('keys read by templates (unit)', () => {
 });
 
 describe('the values a release gives Helm', () => {
+  const v13 = latest('1.30');
+  const dir13 = pulledChartsDir('1.30', v13.version, ['istiod']);
+  const maybe13 = dir13 ? test : test.skip;
+  // helm v3.17.3 `template --set` (the provider builds `<name>=<value>` and parses it with the same strvals.ParseInto):
+  //   'a=x,pilot.envv=1' -> {a: x, pilot: {envv: 1}};  'a=10.0.0.0/8\\,172.16.0.0/12' -> {a: '10.0.0.0/8,172.16.0.0/12'};
+  //   'global.proxy.excludeIPRanges=10.0.0.0/8,172.16.0.0/12' -> Error: failed parsing --set data: key "0/12" has no value
+  test('helmSet parses <name>=<value> as Helm does: an unescaped comma in a value starts another key', () => {
+    expect(helmSet('a', 'x,pilot.envv=1')).toEqual({ paths: [['a'], ['pilot', 'envv']] });
+    expect(helmSet('a', '10.0.0.0/8\\,172.16.0.0/12')).toEqual({ paths: [['a']] });
+    expect(helmSet('global.proxy.excludeIPRanges', '10.0.0.0/8,172.16.0.0/12')).toEqual({ paths: [['global', 'proxy', 'excludeIPRanges']], error: 'key "0/12" has no value' });
+    expect(helmSet('l', '{x,y}')).toEqual({ paths: [['l']] });
+    expect(helmSet('l', '{x,y')).toEqual({ paths: [], error: "list must terminate with '}'" });
+    expect(helmSet('a.b[0].c', 'x')).toEqual({ paths: [['a', 'b']] });
+    expect(helmSet('a[0]', 'x,b=1')).toEqual({ paths: [['a'], ['b']] });
+    expect(helmSet('a,b', 'x')).toEqual({ paths: [], error: 'key "a" has no value (cannot end with ,)' });
+    expect(helmSet('p\\.q', '1')).toEqual({ paths: [['p.q']] });
+  });
+
+  maybe13('a comma in a set value: the key it starts is checked, and a value Helm cannot parse is an error before apply', () => {
+    const stack = testStack({ [CHARTS_DIR_CONTEXT]: dir13 });
+    ownRelease(stack, 'istiod', v13.version, { set: [
+      { name: 'global.proxy.excludeIPRanges', value: '10.0.0.0/8,172.16.0.0/12' },
+      { name: 'global.proxy.includeIPRanges', value: '10.0.0.0/8\\,172.16.0.0/12' },
+      { name: 'global.logAsJson', value: 'true,global.proxyy.logLevel=debug' },
+    ] });
+    new Release(stack, 'Secret', { name: 'secret', chart: 'istiod', version: v13.version, repository: ISTIO_CHART_REPOSITORY, setSensitive: [{ name: 'global.caAddress', value: 'hunter2,s3cret' }] });
+    const msgs = findingsOf(stack, CheckId.CHART_VALUE_NOT_READ, 'error');
+    expect(msgs).toHaveLength(3);
+    expect(msgs[2]).toContain(`helm_release 'secret' (istiod ${v13.version}) set_sensitive 'global.caAddress' fails in Helm: Helm's parser rejects it (its message, which quotes the value, is not shown)`);
+    expect(msgs.join('\n')).not.toContain('s3cret');
+    expect(msgs[0]).toContain("set 'global.proxy.excludeIPRanges' fails in Helm: key \"0/12\" has no value (Helm splits a set value at each ',' not written '\\,')");
+    expect(msgs[1]).toContain("sets 'global.proxyy': 'proxyy' is not a key of 'global'");
+  });
+
   test('set paths split like Helm: escaped dots, list indexes end the key path', () => {
     expect(setPath('a.b.c')).toEqual(['a', 'b', 'c']);
     expect(setPath('podAnnotations.prometheus\\.io/scrape')).toEqual(['podAnnotations', 'prometheus.io/scrape']);
