@@ -53,6 +53,14 @@ export interface GeneratedChartReleaseOptions extends IstioReleasePolicy {
   readonly namespace: string;
 }
 
+/** Releases of official Istio charts made by {@link newIstioChartRelease} (whatever their repository). */
+const ISTIO_CHART_RELEASES = new WeakSet<Release>();
+
+/** True for a release of an official Istio chart made by the library (the CIM-6003 precheck reads them). */
+export function isLibraryIstioChartRelease(r: Release): boolean {
+  return ISTIO_CHART_RELEASES.has(r);
+}
+
 /**
  * The one place an Istio `helm_release` is made. API for constructs (IstioAmbientCluster, the
  * generated resource chart, and the canary construct that installs a revisioned istiod):
@@ -75,14 +83,6 @@ export interface GeneratedChartReleaseOptions extends IstioReleasePolicy {
  * keyed by tag, not by revision, and belong in a release of their own (facts §2.6), so escape values
  * that set `revisionTags` fail.
  */
-/** Releases of official Istio charts made by {@link newIstioChartRelease} (whatever their repository). */
-const ISTIO_CHART_RELEASES = new WeakSet<Release>();
-
-/** True for a release of an official Istio chart made by the library (the CIM-6003 precheck reads them). */
-export function isLibraryIstioChartRelease(r: Release): boolean {
-  return ISTIO_CHART_RELEASES.has(r);
-}
-
 export function newIstioChartRelease(scope: Construct, id: string, o: IstioChartReleaseOptions): Release {
   const repository = o.repository ?? ISTIO_CHART_REPOSITORY;
   validateChartRepository('chartRepository', repository);
