@@ -110,7 +110,7 @@ export const CHECKS: Readonly<Record<CheckId, CheckInfo>> = {
   },
   [CheckId.CHART_VALUE_NOT_READ]: {
     severity: 'error', title: "Helm value not in the chart's values",
-    fix: "remove the key or move it to where this version's chart reads it (its values.yaml lists every key; Helm ignores the rest silently). Keys a template names as .Values.<path> count as read; if a template reaches the key otherwise (with/index), suppress with that reason",
+    fix: "remove the key or move it to where this version's chart reads it (its values.yaml and templates name the keys it reads; Helm ignores the rest silently), or escape a ',' in a set value as '\\,'; if a template reaches the key otherwise (with/index), suppress with that reason",
   },
   [CheckId.CHART_NOT_AVAILABLE]: {
     severity: 'warning', title: 'chart not available for the values check',
