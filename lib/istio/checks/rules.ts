@@ -114,7 +114,10 @@ export function checkApiVersions(model: StackModel): Finding[] {
     for (const minor of minorsOf(site)) {
       const v = apiVersionVerdict(minor, apiVersion, kind);
       if (v.status === 'not-served') {
-        out.push({ id: CheckId.API_VERSION_NOT_SERVED, owner: site.owner, message: `${ref(site)} uses ${apiVersion}, which Istio ${minor} does not serve (served: ${v.served.join(', ') || 'none, the kind is newer'}).` });
+        // During a canary the CRDs are already the canary's (base moves first); an older minor in play
+        // still runs its istiod, which neither serves nor acts on the resource.
+        const canary = minorsOf(site).length > 1 ? ` (its istiod still runs during the canary upgrade and ignores it; the CRDs may already be the canary's)` : '';
+        out.push({ id: CheckId.API_VERSION_NOT_SERVED, owner: site.owner, message: `${ref(site)} uses ${apiVersion}, which Istio ${minor} does not serve (served: ${v.served.join(', ') || 'none, the kind is newer'})${canary}.` });
       } else if (v.status === 'superseded') {
         out.push({ id: CheckId.API_VERSION_DEPRECATED, owner: site.owner, message: `${ref(site)} uses ${apiVersion}; ${v.stable} is the stable version at Istio ${minor}.` });
       } else if (v.status === 'alpha-only') {

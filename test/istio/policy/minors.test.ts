@@ -49,6 +49,10 @@ describe('policies on later minors (version-dependent behaviour)', () => {
       expect(at([ext])).toEqual(['CIM-3001 at 1.29']);
       expect(at([ext], CanaryPhase.INSTALLED)).toEqual(['CIM-3001 at 1.29', 'CIM-3002 at 1.30']);
       expect(at([ext], CanaryPhase.OLD_REMOVED)).toEqual(['CIM-3002 at 1.30']);
+      const stack = testStack();
+      const mesh = testMesh(stack, { istioVersion: IstioVersion.V1_29_6, ambientNamespaces: ['shop'], meshResources: [ext], allowUnsupportedKubernetesVersion: true });
+      new IstioCanaryRevision(stack, 'Upgrade', { mesh, canaryVersion: IstioVersion.V1_30_3, phase: CanaryPhase.INSTALLED });
+      expect(annotationsOf(stack, 'error')[0]).toContain('which Istio 1.29 does not serve (served: none, the kind is newer) (its istiod still runs during the canary upgrade and ignores it; the CRDs may already be the canary\'s).');
     });
     test('a finding that reads the same at both minors is reported once (an L7 rule on ztunnel)', () => {
       const l7 = { ...partners, metadata: { name: 'get', namespace: 'shop' }, spec: { rules: [{ to: [{ operation: { methods: ['GET'] } }] }] } };
