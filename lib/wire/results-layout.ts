@@ -144,6 +144,16 @@ export function legacyComponentOf(mode: BenchmarkMode): ProxyComponent {
   return mode === BenchmarkMode.SIDECAR ? ProxyComponent.SIDECAR : ProxyComponent.ZTUNNEL;
 }
 
+/** The components `mesh-bench run` samples in a mode (none in baseline: no proxy). */
+export function componentsOf(mode: BenchmarkMode): readonly ProxyComponent[] {
+  switch (mode) {
+    case BenchmarkMode.SIDECAR: return [ProxyComponent.SIDECAR];
+    case BenchmarkMode.AMBIENT: return [ProxyComponent.ZTUNNEL];
+    case BenchmarkMode.AMBIENT_WAYPOINT: return [ProxyComponent.ZTUNNEL, ProxyComponent.WAYPOINT];
+    default: return [];
+  }
+}
+
 /** Proxy CPU/memory samples of one mode in one round (round 0 = idle baseline). */
 export interface ProxyResourceSamples {
   readonly mode: BenchmarkMode;
@@ -343,6 +353,10 @@ export function validateResourceSamples(json: unknown, file: string, expected: {
       ? legacyComponentOf(expected.mode)
       : PROXY_COMPONENTS.find((c) => c === so.component);
     if (component === undefined) throw fieldError(file, `samples[${i}].component`, `must be one of ${PROXY_COMPONENTS.join(', ')}`, so.component);
+    const allowed = componentsOf(expected.mode);
+    if (!allowed.includes(component)) {
+      throw fieldError(file, `samples[${i}].component`, allowed.length === 0 ? `must not exist in mode ${expected.mode} (no proxy is sampled there)` : `must be ${allowed.join(' or ')} in mode ${expected.mode} (what run samples there)`, component);
+    }
     return {
       time: r.text(so.time, `samples[${i}].time`, 64),
       component,

@@ -347,6 +347,14 @@ const CASES: Case[] = [
     message: (n) => `mesh-bench: '${path.join(roundDir(d(n), 1), 'sidecar.resources.json')}' field 'samples[0].component' must be one of sidecar, ztunnel, waypoint, got '=cmd|calc'`,
   },
   {
+    name: 'component-another-mode-samples',
+    setup: (n) => ['compare', fixture(n, (dir) => fs.writeFileSync(path.join(roundDir(dir, 1), 'sidecar.resources.json'), JSON.stringify({
+      mode: SIDECAR, round: 1, samples: [{ time: 't', component: 'waypoint', pod: 'p', container: 'c', node: 'n', cpuMillicores: 3, memoryMiB: 1 }],
+    })))],
+    code: 1,
+    message: (n) => `mesh-bench: '${path.join(roundDir(d(n), 1), 'sidecar.resources.json')}' field 'samples[0].component' must be sidecar in mode sidecar (what run samples there), got 'waypoint'`,
+  },
+  {
     name: 'valid-metadata-but-no-results',
     setup: (n) => ['compare', fixture(n, (dir) => fs.rmSync(path.join(dir, 'rates'), { recursive: true }))],
     code: 1,
