@@ -55,7 +55,7 @@ export function releaseValues(body: Readonly<Record<string, unknown>>): Record<s
   docs.forEach((doc, i) => {
     let parsed: unknown;
     try {
-      parsed = typeof doc === 'string' ? parse(doc, { maxAliasCount: 100 }) : doc;
+      parsed = typeof doc === 'string' ? parse(doc, { maxAliasCount: 100, merge: true }) : doc; // merge keys (`<<: *anchor`) as Helm's YAML reader applies them
     } catch {
       parsed = undefined;
     }
