@@ -10,6 +10,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { AnnotationLevel, KubeObject, LocalChart, SynthAnnotation, SynthOutput, SynthStack, TfResource } from '../analysis/review/model';
 import { UsageError } from '../private/cli-errors';
+import { isPlainObject as isRecord } from '../private/props';
 
 /** Limits on what one synth output may hold. */
 export const SYNTH_READ_LIMITS = {
@@ -33,10 +34,6 @@ const LEVELS: Readonly<Record<string, AnnotationLevel>> = {
 /** The argument is not a readable synth output: a usage error (exit 2), naming the file. */
 function fail(where: string, why: string): UsageError {
   return new UsageError(where, `${where}: ${why}`);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Resolves `rel` under `root` and fails unless the real path (symlinks followed) stays inside it. */

@@ -108,7 +108,7 @@ export function newIstioChartRelease(scope: Construct, id: string, o: IstioChart
 }
 
 /** Chart locations Istio empties in December 2026 (blog 2026-08-21, facts §2.1). */
-const RETIRED_CHART_REPOSITORIES: readonly string[] = [ISTIO_LEGACY_CHART_REPOSITORY, 'oci://gcr.io/istio-release/charts'];
+export const RETIRED_CHART_REPOSITORIES: readonly string[] = [ISTIO_LEGACY_CHART_REPOSITORY, 'oci://gcr.io/istio-release/charts'];
 
 /**
  * Warnings for sources Istio retires in December 2026: a chart repository it empties, or an image hub

@@ -47,6 +47,11 @@ export function terraformString(text: string): string {
   return out + escapeLiteral(text.slice(last));
 }
 
+/** The inverse of {@link terraformString} for a literal: what Terraform passes on (`$${` → `${`, `%%{` → `%{`). */
+export function terraformUnescape(text: string): string {
+  return text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
+}
+
 /**
  * A copy of a resource/data source/provider config with every literal string (values and map keys,
  * at any depth) escaped for Terraform. Only plain objects and arrays are descended into: class

@@ -7,6 +7,7 @@ import { forceNewAttributes, isForceNew } from './force-new';
 import { MeshState, SourcedObject, meshState, str } from './mesh-state';
 import { SynthOutput, SynthStack, TfResource } from './model';
 import { ValueChange, canonicalJson, diffPaths, flatten, redact, releaseValues } from './values';
+import { isPlainObject as isRecord } from '../../private/props';
 
 /** A helm_release that changed. */
 export interface ReleaseChange {
@@ -71,10 +72,6 @@ export interface StackDiff {
 
 /** Meta-arguments that are not resource attributes. */
 const META = new Set(['depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'connection', 'provisioner']);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Flattens a resource body; lists of blocks descend with `[i]` so nested attributes get paths. */
 function flattenBody(v: unknown, prefix: string, out: Map<string, string>): Map<string, string> {

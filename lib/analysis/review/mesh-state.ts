@@ -8,6 +8,7 @@
 import { KubeObject, SynthStack, TfResource } from './model';
 import { DEFAULT_REVISION, REVISION_LABEL as REV_LABEL, TAG_LABEL } from '../../wire/istio';
 import { releaseValues } from './values';
+import { isPlainObject as isRecord } from '../../private/props';
 
 // Istio's revision and tag labels and the default revision's name: defined once in lib/wire/istio.ts, re-exported for existing importers.
 export { DEFAULT_REVISION, REV_LABEL, TAG_LABEL };
@@ -44,10 +45,6 @@ export interface MeshState {
   /** Revision (or tag) → who references it (namespaces labelled `istio.io/rev`, ztunnel, tags). */
   readonly references: ReadonlyMap<string, readonly string[]>;
   readonly objects: readonly SourcedObject[];
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The chart name of a release: last path segment of `chart` (`istio/istiod`, `oci://…/istiod`). */

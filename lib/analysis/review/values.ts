@@ -5,13 +5,10 @@
  */
 import { parse } from 'yaml';
 import { mergeValues } from '../../private/helm-values';
+import { isPlainObject as isRecord } from '../../private/props';
 
 /** Value path → the value as canonical JSON. */
 export type ValuePaths = ReadonlyMap<string, string>;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** A key as a path segment: plain when it is an identifier-like word, quoted otherwise. */
 function segment(key: string): string {

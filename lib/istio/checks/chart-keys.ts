@@ -1,3 +1,4 @@
+import { ValuesWrapper } from '../../catalog/istio-traits';
 import { isPlainObject as isObj } from '../../private/props';
 
 type Obj = Record<string, unknown>;
@@ -33,7 +34,7 @@ export interface UnreadValue {
  * The keys Istio's charts keep their defaults under (`manifests/zzz_profile.yaml`): `defaults` up to
  * 1.23, `_internal_defaults_do_not_set` from 1.24, where a user value under it fails the render.
  */
-const WRAPPERS = ['defaults', '_internal_defaults_do_not_set'] as const;
+const WRAPPERS: readonly string[] = Object.values(ValuesWrapper);
 
 /**
  * Legacy prefixes the flattened charts (1.24+) still merge onto the top level after the profile
@@ -81,7 +82,7 @@ function withTemplateReads(defaults: Obj, reads: readonly string[], profileKeys:
       parts = parts.slice(1);
       if (parts.length === 0) continue;
     }
-    if (parts[0].startsWith('_') || (WRAPPERS as readonly string[]).includes(parts[0])) continue;
+    if (parts[0].startsWith('_') || WRAPPERS.includes(parts[0])) continue;
     if (parts.length === 1 && profileKeys.top.has(parts[0])) continue;
     if (parts.length === 2 && parts[0] === 'global' && profileKeys.global.has(parts[1])) continue;
     let node = tree;
@@ -127,7 +128,7 @@ function suggestion(key: string, siblings: string[]): string {
  */
 export function unreadValues(chart: ChartData, values: Obj): UnreadValue[] {
   const { defaults: listed, wrapper } = unwrap(chart.values);
-  const flattened = wrapper === '_internal_defaults_do_not_set';
+  const flattened = wrapper === ValuesWrapper.INTERNAL_DEFAULTS;
   const legacy = flattened ? LEGACY_ALIASES[chart.name] : undefined;
   const profiles = new Set(chart.profiles);
   // istio@1.24.6 zzz_profile.yaml reads `.Values.global.platform`; from 1.25 `coalesce(.profile, .global.profile)`
@@ -154,7 +155,7 @@ export function unreadValues(chart: ChartData, values: Obj): UnreadValue[] {
   const walk = (node: Obj, ref: Obj, prefix: string, atTop: boolean, refLabel?: string): void => {
     for (const [k, v] of Object.entries(node)) {
       const p = prefix ? `${prefix}.${k}` : k;
-      if (atTop && (WRAPPERS as readonly string[]).includes(k)) {
+      if (atTop && WRAPPERS.includes(k)) {
         out.push({ path: p, problem: `'${k}' is the chart's internal wrapper of its defaults, not a value: set the keys below it at the top level${flattened ? ' (the render fails on it)' : ''}` });
         continue;
       }

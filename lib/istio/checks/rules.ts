@@ -5,7 +5,8 @@ import { DATAPLANE_MODE_AMBIENT, DATAPLANE_MODE_LABEL, INJECTION_LABEL, ISTIO_SY
 import { CheckId } from './check-registry';
 import { unreadValues } from './chart-keys';
 import { findChart } from './chart-source';
-import { ISTIO_CHART_REPOSITORY, ISTIO_LEGACY_CHART_REPOSITORY, ISTIO_OCI_CHART_REPOSITORY } from '../../catalog/istio-versions';
+import { ISTIO_CHART_REPOSITORY, ISTIO_OCI_CHART_REPOSITORY } from '../../catalog/istio-versions';
+import { RETIRED_CHART_REPOSITORIES } from '../../private/istio-release';
 import { IstioChart } from '../../private/istio-chart-values';
 import { re2Problem } from './re2';
 import { ResourceSite, StackModel, minorsOf } from './stack-model';
@@ -51,9 +52,9 @@ export function checkZtunnelPolicies(model: StackModel): Finding[] {
     const { resource } = site;
     if (resource.kind !== 'AuthorizationPolicy' || !resource.apiVersion.startsWith('security.istio.io/')) continue;
     if (hasTargetRefs(resource.spec)) continue;
+    const ns = labels.get(resource.metadata.namespace);
+    if (sidecarInjected(ns) && ns?.[DATAPLANE_MODE_LABEL] !== DATAPLANE_MODE_AMBIENT) continue; // sidecars enforce L7
     for (const minor of minorsOf(site)) {
-      const ns = labels.get(resource.metadata.namespace);
-      if (sidecarInjected(ns) && ns?.[DATAPLANE_MODE_LABEL] !== DATAPLANE_MODE_AMBIENT) continue; // sidecars enforce L7
       const action = String(resource.spec.action ?? 'ALLOW');
       if (!ZTUNNEL_ACTIONS.includes(action)) {
         out.push({ id: CheckId.ZTUNNEL_UNSUPPORTED_ACTION, owner: site.owner, message: `${ref(site)} has action ${action}, which ztunnel does not support: Istio ${minor} skips the whole policy for ztunnel, so it is not enforced at all.` });
@@ -241,7 +242,7 @@ export function imagePinProblem(image: string): string | undefined {
 }
 
 /** Where Istio publishes its charts (and published them): a release of an Istio chart from there is checked by CIM-6003. */
-const ISTIO_CHART_HOMES = new Set([ISTIO_CHART_REPOSITORY, ISTIO_OCI_CHART_REPOSITORY, ISTIO_LEGACY_CHART_REPOSITORY, 'oci://gcr.io/istio-release/charts']);
+const ISTIO_CHART_HOMES = new Set([ISTIO_CHART_REPOSITORY, ISTIO_OCI_CHART_REPOSITORY, ...RETIRED_CHART_REPOSITORIES]);
 const ISTIO_CHARTS = new Set<string>(Object.values(IstioChart));
 
 /** `helm pull` for a chart, from an `https://` repository or an `oci://` registry. */

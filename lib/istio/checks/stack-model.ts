@@ -9,6 +9,7 @@ import { CHARTS_DIR_CONTEXT } from './chart-source';
 import { mergeValues } from '../../private/helm-values';
 import { isLibraryIstioChartRelease } from '../../private/istio-release';
 import { isPlainObject as isObj } from '../../private/props';
+import { terraformUnescape } from '../../private/terraform-escape';
 
 type Obj = Record<string, unknown>;
 /** A Terraform nested block is an object or a one-element list, depending on the binding. */
@@ -180,11 +181,6 @@ export function gatherStackModel(stack: TerraformStack): StackModel {
   return { meshes, resources, namespaceLabels, workloads, services, images, releases, chartsDir: typeof chartsDir === 'string' && chartsDir !== '' ? chartsDir : undefined };
 }
 
-/** A Terraform-escaped literal back to what Terraform passes on (`$${` → `${`, `%%{` → `%{`). */
-function unescapeTerraform(text: string): string {
-  return text.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{');
-}
-
 /**
  * What Helm makes of one `set` entry: the provider parses `<name>=<value>` with Helm's strvals parser
  * (pkg/strvals/parser.go), where `.` separates keys, `\\x` is a literal `x`, `name[0]` indexes a list
@@ -268,7 +264,7 @@ function releaseValues(r: Release): { values: Obj; setErrors: SetError[] } | und
   for (const v of docs) {
     if (typeof v !== 'string' || Token.isUnresolved(v)) return undefined;
     let doc: unknown;
-    try { doc = parse(unescapeTerraform(v), { merge: true }); } catch { return undefined; } // Helm (go-yaml v2) merges `<<: *anchor`
+    try { doc = parse(terraformUnescape(v), { merge: true }); } catch { return undefined; } // Helm (go-yaml v2) merges `<<: *anchor`
     if (doc === null || doc === undefined) continue;
     if (!isObj(doc)) return undefined;
     merged = mergeValues(merged, doc) as Obj;
@@ -283,7 +279,7 @@ function releaseValues(r: Release): { values: Obj; setErrors: SetError[] } | und
       if (typeof name !== 'string' || Token.isUnresolved(name) || Token.isUnresolved(value)) return undefined;
       // the provider joins set_list items with ',' inside '{…}'
       const text = attribute === 'set_list' ? `{${(Array.isArray(value) ? value : []).map(String).join(',')}}` : typeof value === 'string' ? value : '';
-      const parsed = helmSet(unescapeTerraform(name), unescapeTerraform(text));
+      const parsed = helmSet(terraformUnescape(name), terraformUnescape(text));
       if (parsed.error !== undefined) setErrors.push({ attribute, name, error: parsed.error });
       for (const path of parsed.paths) {
         let node = merged;
